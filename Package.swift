@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "estbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "estbench", targets: ["estbench"]),
+        .library(name: "DER", targets: ["DER"]),
+        .library(name: "PKI", targets: ["PKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C at the edges: system libraries through pkg-config, shims for macros and variadics.
+        .systemLibrary(
+            name: "CLibUV",
+            pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+
+        // Pure Swift DER writer and reader: no dependencies at all.
+        .target(name: "DER", swiftSettings: strict),
+        // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
+        .target(name: "PKI", dependencies: ["DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "estbench",
+            dependencies: [
+                "DER", "PKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "DERTests", dependencies: ["DER"], swiftSettings: strict),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["estbench"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,24 @@
+/// One parsed TLV: views into the reader's input (no copy). Indices are those of the input array.
+public struct DERElement: Sendable {
+    public let tag: DERTag
+    /// The whole encoding: tag, length and content.
+    public let encoded: ArraySlice<UInt8>
+    /// The content octets.
+    public let content: ArraySlice<UInt8>
+
+    @inlinable public init(tag: DERTag, encoded: ArraySlice<UInt8>, content: ArraySlice<UInt8>) {
+        self.tag = tag
+        self.encoded = encoded
+        self.content = content
+    }
+
+    /// Where this element starts in the input.
+    @inlinable public var offset: Int { encoded.startIndex }
+
+    /// A reader over the content, for constructed elements.
+    @inlinable public func children() -> DERReader { DERReader(content) }
+
+    @inlinable public func expect(_ expected: DERTag) throws(DERError) {
+        if tag != expected { throw .unexpectedTag(offset: offset, expected: expected, found: tag) }
+    }
+}

@@ -1,0 +1,126 @@
+import COpenSSL
+import DER
+
+/// Signs messages with one key through contexts made once: a sign-initialised `EVP_PKEY_CTX`
+/// (padding and digest set once) plus a reused `EVP_MD_CTX` for hashing; Ed25519 uses one
+/// `EVP_MD_CTX` set up for one-shot DigestSign. Owns both contexts and a signature buffer;
+/// confined to one thread.
+public final class Signer {
+    public let key: PrivateKey
+    public let scheme: SignatureScheme
+    private let pkeyCtx: OpaquePointer?
+    private let mdCtx: OpaquePointer
+    private let digest: Digest?
+    private var digestBuffer = [UInt8](repeating: 0, count: 64)
+    private var signatureBuffer: [UInt8]
+
+    public init(key: PrivateKey, scheme: SignatureScheme? = nil) throws(PKIError) {
+        let scheme = scheme ?? key.type.defaultSignature
+        guard scheme.isCompatible(with: key.type) else {
+            throw .invalidTemplate("signature \(scheme.rawValue) cannot be made with a \(key.type) key")
+        }
+        self.key = key
+        self.scheme = scheme
+        signatureBuffer = [UInt8](repeating: 0, count: key.maxSignatureSize)
+        digest = scheme.digestName.map { $0 == "SHA256" ? Digest.sha256 : Digest.sha384 }
+        mdCtx = try sslCheck(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
+        if scheme == .ed25519 {
+            pkeyCtx = nil
+            do {
+                try sslCheck(EVP_DigestSignInit_ex(mdCtx, nil, nil, nil, nil, key.pkey, nil), "EVP_DigestSignInit_ex")
+            } catch {
+                EVP_MD_CTX_free(mdCtx)
+                throw error
+            }
+            return
+        }
+        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
+            EVP_MD_CTX_free(mdCtx)
+            throw .openssl(operation: "EVP_PKEY_CTX_new_from_pkey", errors: drainOpenSSLErrors())
+        }
+        pkeyCtx = ctx
+        do {
+            try sslCheck(EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init")
+            if key.type.isRSA {
+                let md = digest!.md
+                try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, md), "EVP_PKEY_CTX_set_signature_md")
+                if scheme == .rsaPSSSHA256 {
+                    try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+                    try sslCheck(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md), "EVP_PKEY_CTX_set_rsa_mgf1_md")
+                    try sslCheck(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32), "EVP_PKEY_CTX_set_rsa_pss_saltlen")
+                } else {
+                    try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+                }
+            } else {
+                try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, digest!.md), "EVP_PKEY_CTX_set_signature_md")
+            }
+        } catch {
+            EVP_PKEY_CTX_free(ctx)
+            EVP_MD_CTX_free(mdCtx)
+            throw error
+        }
+    }
+
+    deinit {
+        if let pkeyCtx { EVP_PKEY_CTX_free(pkeyCtx) }
+        EVP_MD_CTX_free(mdCtx)
+    }
+
+    /// Signs `message`; the signature is a view of the signer's buffer, valid until the next call.
+    public func sign(_ message: UnsafeRawBufferPointer) throws(PKIError) -> ArraySlice<UInt8> {
+        let length = try signInPlace(message)
+        return signatureBuffer[0..<length]
+    }
+
+    /// Signs `message`; the signature is returned as a new array.
+    public func signature(of message: [UInt8]) throws(PKIError) -> [UInt8] {
+        let length = try message.withUnsafeBytes { m in
+            Result { () throws(PKIError) -> Int in try signInPlace(m) }
+        }.get()
+        return Array(signatureBuffer[0..<length])
+    }
+
+    /// Hashes then signs into `signatureBuffer`; returns the signature length.
+    private func signInPlace(_ message: UnsafeRawBufferPointer) throws(PKIError) -> Int {
+        var sigLength = signatureBuffer.count
+        if let pkeyCtx, let digest {
+            var digestLength: UInt32 = 0
+            try sslCheck(EVP_DigestInit_ex2(mdCtx, digest.md, nil), "EVP_DigestInit_ex2")
+            try sslCheck(EVP_DigestUpdate(mdCtx, message.baseAddress, message.count), "EVP_DigestUpdate")
+            try sslCheck(EVP_DigestFinal_ex(mdCtx, &digestBuffer, &digestLength), "EVP_DigestFinal_ex")
+            try sslCheck(EVP_PKEY_sign(pkeyCtx, &signatureBuffer, &sigLength, digestBuffer, Int(digestLength)),
+                         "EVP_PKEY_sign")
+        } else {
+            try sslCheck(EVP_DigestSign(mdCtx, &signatureBuffer, &sigLength,
+                                        message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count),
+                         "EVP_DigestSign")
+        }
+        return sigLength
+    }
+
+    /// The raw-signature baseline: sign an already computed digest (Ed25519: a 32-byte message).
+    func rawSign(digest input: [UInt8]) throws(PKIError) -> Int {
+        var sigLength = signatureBuffer.count
+        if let pkeyCtx {
+            try sslCheck(EVP_PKEY_sign(pkeyCtx, &signatureBuffer, &sigLength, input, input.count), "EVP_PKEY_sign")
+        } else {
+            try sslCheck(EVP_DigestSign(mdCtx, &signatureBuffer, &sigLength, input, input.count), "EVP_DigestSign")
+        }
+        return sigLength
+    }
+}
+
+/// A message digest fetched once per process (`EVP_MD_fetch`) and shared read-only by all threads.
+final class Digest: @unchecked Sendable {
+    let md: OpaquePointer
+
+    private init(_ name: String) {
+        guard let md = EVP_MD_fetch(nil, name, nil) else {
+            preconditionFailure("OpenSSL has no \(name): \(drainOpenSSLErrors())")
+        }
+        self.md = md
+    }
+
+    static let sha256 = Digest("SHA256")
+    static let sha384 = Digest("SHA384")
+}
