@@ -21,4 +21,7 @@ void COpenSSLShims_sk_X509_EXTENSION_pop_free(STACK_OF(X509_EXTENSION) *stack);
 /// p7->d.sign->cert for a signed-data PKCS7 (NULL otherwise): the certificates of a certs-only message.
 STACK_OF(X509) *COpenSSLShims_PKCS7_get0_signed_certs(const PKCS7 *p7);
 
+/// EVP_PKEY_KEYPAIR is a composed macro Swift cannot import.
+static const int COpenSSLShims_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
+
 #endif
