@@ -1,0 +1,73 @@
+import COpenSSL
+
+/// `bench csr`: per key type, in one run — (a) a raw signature of a digest, (b) our CSR path with a
+/// reused key, (c) our CSR path with a fresh key per CSR beside (c') the raw keygen+sign ceiling,
+/// (d) OpenSSL's X509_REQ path — each as ns/op, ops/s and a ratio to its baseline.
+public enum CSRBenchmark {
+    public static let rawSign = "raw-sign"
+    public static let csrReusedKey = "csr-reused-key"
+    public static let keygenSign = "keygen+sign-ceiling"
+    public static let csrFreshKey = "csr-fresh-key"
+    public static let x509Req = "openssl-x509-req"
+
+    public static func run(keyType: KeyType, rounds: Int) throws -> [BenchmarkRow] {
+        let template = try CSRTemplate(commonName: "device-{i}", sanDNS: ["{i}.devices.example"])
+        let builder = try CSRBuilder(template: template)
+        let generator = try KeyGenerator(type: keyType)
+        let key = try generator.generate()
+        let signer = try Signer(key: key)
+        let digest = [UInt8](repeating: 0x5A, count: keyType == .p384 ? 48 : 32)
+        let baseline = OpenSSLRequestBaseline(key: key, commonName: template.subject[0].1, sanDNS: template.sanDNS[0])
+        let scheme = keyType.defaultSignature
+        var sink = 0
+
+        let cases: [BenchmarkRunner.Case] = [
+            .init(name: rawSign) { _ in sink &+= try signer.rawSign(digest: digest) },
+            .init(name: csrReusedKey) { i in sink &+= try builder.build(index: i, signer: signer) { $0.count } },
+            .init(name: keygenSign) { _ in sink &+= try rawKeygenAndSign(generator, scheme: scheme, digest: digest) },
+            .init(name: csrFreshKey) { i in
+                let fresh = try Signer(key: try generator.generate())
+                sink &+= try builder.build(index: i, signer: fresh) { $0.count }
+            },
+            .init(name: x509Req) { i in sink &+= try baseline.build(index: i).count },
+        ]
+        let ns = try BenchmarkRunner(rounds: rounds, sliceNs: keyType.isRSA ? 400_000_000 : 150_000_000).run(cases)
+        precondition(sink != 0)
+        let k = keyType.rawValue
+        let a = BenchmarkRow(name: rawSign, keyType: k, nsPerOp: ns[0])
+        let ceiling = BenchmarkRow(name: keygenSign, keyType: k, nsPerOp: ns[2]).relative(to: a)
+        return [
+            a,
+            BenchmarkRow(name: csrReusedKey, keyType: k, nsPerOp: ns[1]).relative(to: a),
+            ceiling,
+            BenchmarkRow(name: csrFreshKey, keyType: k, nsPerOp: ns[3]).relative(to: ceiling),
+            BenchmarkRow(name: x509Req, keyType: k, nsPerOp: ns[4]).relative(to: a),
+        ]
+    }
+
+    /// The ceiling for fresh keys: generate a key, make a signing context for it, sign one digest —
+    /// the same OpenSSL calls our fresh-key path makes, without any DER.
+    static func rawKeygenAndSign(_ generator: KeyGenerator, scheme: SignatureScheme, digest: [UInt8]) throws(PKIError) -> Int {
+        let pkey = try generator.generateRaw()
+        defer { EVP_PKEY_free(pkey) }
+        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pkey)))
+        var length = signature.count
+        if scheme == .ed25519 {
+            let md = try sslCheck(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
+            defer { EVP_MD_CTX_free(md) }
+            try sslCheck(EVP_DigestSignInit_ex(md, nil, nil, nil, nil, pkey, nil), "EVP_DigestSignInit_ex")
+            try sslCheck(EVP_DigestSign(md, &signature, &length, digest, digest.count), "EVP_DigestSign")
+            return length
+        }
+        let ctx = try sslCheck(EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil), "EVP_PKEY_CTX_new_from_pkey")
+        defer { EVP_PKEY_CTX_free(ctx) }
+        try sslCheck(EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init")
+        try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, (scheme == .ecdsaSHA384 ? Digest.sha384 : Digest.sha256).md),
+                     "EVP_PKEY_CTX_set_signature_md")
+        if scheme == .rsaPKCS1SHA256 {
+            try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+        }
+        try sslCheck(EVP_PKEY_sign(ctx, &signature, &length, digest, digest.count), "EVP_PKEY_sign")
+        return length
+    }
+}

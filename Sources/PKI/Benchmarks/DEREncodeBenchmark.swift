@@ -1,0 +1,39 @@
+import COpenSSL
+
+/// `bench der`: one P-256 CertificationRequestInfo encode, ours vs OpenSSL's forced re-encode
+/// (`i2d_re_X509_REQ_tbs`) of the same request.
+public enum DEREncodeBenchmark {
+    public static func run(rounds: Int) throws -> [BenchmarkRow] {
+        let template = try CSRTemplate(commonName: "device-{i}", sanDNS: ["{i}.devices.example"])
+        let builder = try CSRBuilder(template: template)
+        let key = try KeyGenerator(type: .p256).generate()
+        let spki = key.publicKeyInfo
+        let der = try OpenSSLRequestBaseline(key: key, commonName: template.subject[0].1, sanDNS: template.sanDNS[0])
+            .build(index: 1)
+        let req = try der.withUnsafeBufferPointer { b in
+            Result { () throws(PKIError) -> OpaquePointer in
+                var p: UnsafePointer<UInt8>? = b.baseAddress
+                return try sslCheck(d2i_X509_REQ(nil, &p, b.count), "d2i_X509_REQ")
+            }
+        }.get()
+        defer { X509_REQ_free(req) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var sink = 0
+        let cases: [BenchmarkRunner.Case] = [
+            .init(name: "openssl-i2d_re_X509_REQ_tbs") { _ in
+                sink &+= Int(buffer.withUnsafeMutableBufferPointer { b -> Int32 in
+                    var p: UnsafeMutablePointer<UInt8>? = b.baseAddress
+                    return i2d_re_X509_REQ_tbs(req, &p)
+                })
+            },
+            .init(name: "der-csr-info-encode") { i in
+                builder.encodeInfo(index: i, publicKeyInfo: spki)
+                sink &+= 1
+            },
+        ]
+        let ns = try BenchmarkRunner(rounds: rounds, sliceNs: 100_000_000).run(cases)
+        precondition(sink != 0)
+        let theirs = BenchmarkRow(name: cases[0].name, keyType: "p256", nsPerOp: ns[0])
+        return [theirs, BenchmarkRow(name: cases[1].name, keyType: "p256", nsPerOp: ns[1]).relative(to: theirs)]
+    }
+}
