@@ -1,1 +1,60 @@
-@main struct Main { static func main() {} }
+import ArgumentParser
+import Glibc
+
+/// The `estbench` command: load generator and hot-path profiler for EST servers.
+struct Estbench: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "estbench",
+        abstract: "Load generator and hot-path profiler for EST (RFC 7030) servers.",
+        version: version,
+        subcommands: [PoolCommand.self, BenchCommand.self]
+    )
+}
+
+/// Entry point: bad input of any kind (flags, values, files) exits 2 with one line naming the
+/// problem and what is allowed; failures while working exit 1.
+@main
+enum Main {
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try Estbench.parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            fail(error.message, code: error.exitCode)
+        } catch {
+            let code = Estbench.exitCode(for: error)
+            if code == .success || code.rawValue == ExitCode.failure.rawValue && error is ExitCode {
+                Estbench.exit(withError: error)
+            }
+            if code == .validationFailure {
+                fail(Estbench.message(for: error) + "\n" + Estbench.usageString(for: error), code: 2)
+            }
+            Estbench.exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        Console.error("estbench: error: \(message)")
+        exit(code)
+    }
+}
+
+extension Estbench {
+    /// The usage line of the (sub)command the error belongs to, for a second line under the message.
+    static func usageString(for error: any Error) -> String {
+        let full = fullMessage(for: error)
+        if let range = full.firstRange(of: "Usage:") { return String(full[range.lowerBound...]).trimmingTrailingNewlines }
+        return "See 'estbench --help'."
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var s = self
+        while s.last == "\n" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import PKI
+
+/// `estbench bench`: in-process hot-path benchmarks, each printed beside its baseline from the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a hot path in process, beside its baseline, as ratios.",
+        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self]
+    )
+}
+
+/// Options every bench command shares.
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Interleaved rounds; the median is reported (1...100).")
+    var rounds: Int = 5
+
+    @Flag(help: "Print one JSON document with every row instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard (1...100).contains(rounds) else {
+            throw CLIError.badInput("--rounds \(rounds) is out of range; allowed: 1...100")
+        }
+    }
+}
+
+/// Which key types `bench csr` covers.
+enum BenchKeyChoice: String, ExpressibleByArgument, CaseIterable {
+    case p256, p384, rsa2048, ed25519, all
+
+    var keyTypes: [KeyType] {
+        switch self {
+        case .p256: return [.p256]
+        case .p384: return [.p384]
+        case .rsa2048: return [.rsa2048]
+        case .ed25519: return [.ed25519]
+        case .all: return [.p256, .p384, .rsa2048, .ed25519]
+        }
+    }
+}
+
+struct BenchCSRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "csr",
+        abstract: "CSR building: raw signature, our DER path (reused and fresh keys), OpenSSL's X509_REQ path."
+    )
+
+    @Option(help: "Key type: p256, p384, rsa2048, ed25519 or all.")
+    var key: BenchKeyChoice = .all
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        var rows: [BenchmarkRow] = []
+        for type in key.keyTypes {
+            let r = try BenchReport.measure { try CSRBenchmark.run(keyType: type, rounds: options.rounds) }
+            rows += r
+            if !options.json {
+                BenchReport.printTable(r, header: rows.count == r.count)
+                let ours = r.first { $0.name == CSRBenchmark.csrReusedKey }!
+                let theirs = r.first { $0.name == CSRBenchmark.x509Req }!
+                Console.out("  \(type): our CSR path (reused key) is \(Format.fixed(theirs.nsPerOp / ours.nsPerOp, 1))x "
+                            + "OpenSSL's X509_REQ path")
+            }
+        }
+        if options.json { BenchReport.printJSON(benchmark: "csr", rows: rows) }
+    }
+}
+
+struct BenchDERCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "der",
+        abstract: "One P-256 CertificationRequestInfo encode: ours vs OpenSSL's i2d_re_X509_REQ_tbs."
+    )
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let rows = try BenchReport.measure { try DEREncodeBenchmark.run(rounds: options.rounds) }
+        if options.json { BenchReport.printJSON(benchmark: "der", rows: rows) } else { BenchReport.printTable(rows, header: true) }
+    }
+}
+
+struct BenchPKCS7Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pkcs7",
+        abstract: "Issued-certificate extraction + key match from certs-only PKCS#7: ours vs d2i_PKCS7."
+    )
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let rows = try BenchReport.measure { try CertsOnlyBenchmark.run(rounds: options.rounds) }
+        if options.json { BenchReport.printJSON(benchmark: "pkcs7", rows: rows) } else { BenchReport.printTable(rows, header: true) }
+    }
+}
+
+/// Table and JSON output of benchmark rows.
+enum BenchReport {
+    /// Runs a benchmark; a failure inside it is reported as such (exit 1), not as bad input.
+    static func measure(_ body: () throws -> [BenchmarkRow]) throws -> [BenchmarkRow] {
+        do { return try body() } catch let error as CLIError { throw error } catch {
+            throw CLIError.failed("benchmark failed: \(error)")
+        }
+    }
+
+    static func printTable(_ rows: [BenchmarkRow], header: Bool) {
+        if header {
+            Console.out("# estbench \(Estbench.version), \(OpenSSLVersion.text); medians of interleaved rounds")
+            Console.out(Format.padded("key", 9) + Format.padded("case", 30) + Format.padded("ns/op", 12, right: true)
+                        + Format.padded("ops/s", 12, right: true) + Format.padded("ratio", 9, right: true) + "  baseline")
+        }
+        for r in rows {
+            Console.out(Format.padded(r.keyType ?? "-", 9) + Format.padded(r.name, 30)
+                        + Format.padded(Format.grouped(r.nsPerOp), 12, right: true)
+                        + Format.padded(Format.grouped(r.opsPerSecond), 12, right: true)
+                        + Format.padded(r.ratio.map { Format.fixed($0, 3) } ?? "1.000", 9, right: true)
+                        + "  " + (r.baseline ?? "(baseline)"))
+        }
+    }
+
+    struct Document: Encodable {
+        struct Row: Encodable {
+            let name: String
+            let keyType: String?
+            let opsPerSecond: Double
+            let nsPerOp: Double
+            let ratio: Double
+            let baseline: String
+        }
+        let benchmark: String
+        let estbench: String
+        let openssl: String
+        let rows: [Row]
+    }
+
+    static func printJSON(benchmark: String, rows: [BenchmarkRow]) {
+        let doc = Document(benchmark: benchmark, estbench: Estbench.version, openssl: OpenSSLVersion.text,
+                           rows: rows.map {
+                               Document.Row(name: $0.name, keyType: $0.keyType, opsPerSecond: ($0.opsPerSecond * 10).rounded() / 10,
+                                            nsPerOp: ($0.nsPerOp * 10).rounded() / 10, ratio: (($0.ratio ?? 1) * 10000).rounded() / 10000,
+                                            baseline: $0.baseline ?? $0.name)
+                           })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = try? encoder.encode(doc) {
+            Console.out(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
