@@ -102,24 +102,21 @@ extension DERElement {
         guard content.count == digits + 1, content.last == 0x5A else {
             throw invalid("expected \(digits) digits and Z")
         }
-        var fields: [Int] = []
         var i = content.startIndex
-        var widths = [2, 2, 2, 2, 2, 2]
-        if digits == 14 { widths[0] = 4 }
-        for w in widths {
+        func field(_ width: Int) throws(DERError) -> Int {
             var v = 0
-            for _ in 0..<w {
+            for _ in 0..<width {
                 let c = content[i]
                 guard c >= 0x30 && c <= 0x39 else { throw invalid("non-digit") }
                 v = v * 10 + Int(c - 0x30)
                 i += 1
             }
-            fields.append(v)
+            return v
         }
-        var year = fields[0]
+        var year = try field(digits == 14 ? 4 : 2)
+        let month = try field(2), day = try field(2), hour = try field(2), minute = try field(2), second = try field(2)
         if digits == 12 { year += year >= 50 ? 1900 : 2000 }
-        let t = DERTime(year: year, month: fields[1], day: fields[2],
-                        hour: fields[3], minute: fields[4], second: fields[5])
+        let t = DERTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard t.isValid else { throw invalid("no such date") }
         return t
     }

@@ -1,15 +1,21 @@
 /// Walks a sequence of DER elements in a byte slice without copying; strict DER only
 /// (definite, minimal lengths; single-byte tags). Every malformed form has its own `DERError`.
+/// Advancing moves an index, not a slice, so skipping elements costs no reference counting.
 public struct DERReader: Sendable {
-    @usableFromInline internal var rest: ArraySlice<UInt8>
+    @usableFromInline internal let base: ArraySlice<UInt8>
+    @usableFromInline internal var position: Int
+
+    @inlinable public init(_ bytes: ArraySlice<UInt8>) {
+        base = bytes
+        position = bytes.startIndex
+    }
+
+    @inlinable public init(_ bytes: [UInt8]) { self.init(bytes[...]) }
 
     /// What is not read yet.
-    @inlinable public var remaining: ArraySlice<UInt8> { rest }
+    @inlinable public var remaining: ArraySlice<UInt8> { base[position...] }
 
-    @inlinable public init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
-    @inlinable public init(_ bytes: [UInt8]) { rest = bytes[...] }
-
-    @inlinable public var isAtEnd: Bool { remaining.isEmpty }
+    @inlinable public var isAtEnd: Bool { position >= base.endIndex }
 
     /// Parses exactly one element filling all of `bytes`.
     public static func single(_ bytes: ArraySlice<UInt8>) throws(DERError) -> DERElement {
@@ -23,20 +29,20 @@ public struct DERReader: Sendable {
 
     /// The next element, or nil at the end.
     public mutating func next() throws(DERError) -> DERElement? {
-        if remaining.isEmpty { return nil }
+        if isAtEnd { return nil }
         return try read()
     }
 
-    /// The next element; `.unexpectedEnd` when there is none.
-    @inlinable public mutating func read() throws(DERError) -> DERElement {
-        let start = remaining.startIndex
-        let end = remaining.endIndex
+    /// Parses the header at `position`: the tag, where the content starts and where it ends.
+    @inlinable internal func header() throws(DERError) -> (tag: UInt8, contentStart: Int, contentEnd: Int) {
+        let start = position
+        let end = base.endIndex
         guard start < end else { throw .unexpectedEnd(offset: start) }
-        let tagByte = remaining[start]
+        let tagByte = base[start]
         if tagByte & 0x1F == 0x1F { throw .highTagNumber(offset: start) }
         var i = start + 1
         guard i < end else { throw .truncated(offset: start) }
-        let first = remaining[i]
+        let first = base[i]
         i += 1
         var length: Int
         if first < 0x80 {
@@ -47,11 +53,11 @@ public struct DERReader: Sendable {
             let n = Int(first & 0x7F)
             guard n <= 8 else { throw .lengthTooLarge(offset: start) }
             guard end - i >= n else { throw .truncated(offset: start) }
-            if remaining[i] == 0 { throw .nonMinimalLength(offset: start) }
+            if base[i] == 0 { throw .nonMinimalLength(offset: start) }
             length = 0
             for _ in 0..<n {
                 if length > (Int.max >> 8) { throw .lengthTooLarge(offset: start) }
-                length = (length << 8) | Int(remaining[i])
+                length = (length << 8) | Int(base[i])
                 i += 1
             }
             if length < 0x80 { throw .nonMinimalLength(offset: start) }
@@ -59,12 +65,17 @@ public struct DERReader: Sendable {
         guard length <= end - i else {
             throw .lengthBeyondBuffer(offset: start, length: length, available: end - i)
         }
-        let contentEnd = i + length
+        return (tagByte, i, i + length)
+    }
+
+    /// The next element; `.unexpectedEnd` when there is none.
+    @inlinable public mutating func read() throws(DERError) -> DERElement {
+        let h = try header()
         let element = DERElement(
-            tag: DERTag(rawValue: tagByte),
-            encoded: remaining[start..<contentEnd],
-            content: remaining[i..<contentEnd])
-        rest = rest[contentEnd...]
+            tag: DERTag(rawValue: h.tag),
+            encoded: base[position..<h.contentEnd],
+            content: base[h.contentStart..<h.contentEnd])
+        position = h.contentEnd
         return element
     }
 
@@ -75,19 +86,33 @@ public struct DERReader: Sendable {
         return e
     }
 
+    /// Checks and passes over the next element, which must carry `tag`, without making slices of it.
+    @inlinable public mutating func skip(_ tag: DERTag) throws(DERError) {
+        let h = try header()
+        if h.tag != tag.rawValue {
+            throw .unexpectedTag(offset: position, expected: tag, found: DERTag(rawValue: h.tag))
+        }
+        position = h.contentEnd
+    }
+
     /// The next element if it carries `tag` (OPTIONAL and DEFAULT fields); nothing is consumed otherwise.
     public mutating func readIfPresent(_ tag: DERTag) throws(DERError) -> DERElement? {
-        guard let first = remaining.first, first == tag.rawValue else { return nil }
+        guard peekTag == tag else { return nil }
         return try read()
     }
 
+    /// `skip` for an OPTIONAL field: passes over it when present.
+    @inlinable public mutating func skipIfPresent(_ tag: DERTag) throws(DERError) {
+        if peekTag == tag { try skip(tag) }
+    }
+
     /// The tag of the next element without consuming it.
-    @inlinable public var peekTag: DERTag? { remaining.first.map { DERTag(rawValue: $0) } }
+    @inlinable public var peekTag: DERTag? { isAtEnd ? nil : DERTag(rawValue: base[position]) }
 
     /// Requires that nothing is left.
     public func finish() throws(DERError) {
-        if !remaining.isEmpty {
-            throw .trailingBytes(offset: remaining.startIndex, count: remaining.count)
+        if !isAtEnd {
+            throw .trailingBytes(offset: position, count: base.endIndex - position)
         }
     }
 }

@@ -47,6 +47,11 @@ public struct DERWriter: Sendable {
         return (bits + 7) / 8
     }
 
+    /// Octets a length field takes (1 for short form).
+    @inlinable public static func lengthOfLength(_ length: Int) -> Int {
+        length < 0x80 ? 1 : 1 + longLengthOctets(length)
+    }
+
     /// Writes tag and length for `contentLength` bytes the caller appends next.
     @inlinable public mutating func writeHeader(_ tag: DERTag, contentLength: Int) {
         storage.append(tag.rawValue)
@@ -185,5 +190,12 @@ extension DERWriter {
         var v = value
         while v >= 10 { v /= 10; n += 1 }
         return n
+    }
+}
+
+extension DERWriter {
+    /// Mutable access to the bytes written so far, for patching fields of a pre-encoded template in place.
+    @inlinable public mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeMutableBytes(body)
     }
 }

@@ -7,6 +7,11 @@ public final class CSRBuilder {
     public let template: CSRTemplate
     private var info = DERWriter(capacity: 1024)
     private var csr = DERWriter(capacity: 2048)
+    /// Pre-encoded CertificationRequestInfo per digit count (index 1...18), for the template's own
+    /// challengePassword and the last public-key size seen; nil entries are made on first use.
+    private var skeletons = [CSRInfoSkeleton?](repeating: nil, count: 19)
+    /// Digit counts for which no skeleton could be made (the general path is used).
+    private var noSkeleton = Set<Int>()
 
     public init(template: CSRTemplate) throws(PKIError) {
         try template.validate()
@@ -19,6 +24,44 @@ public final class CSRBuilder {
     /// Encodes CertificationRequestInfo for device `index` into the reused buffer.
     /// `challengePassword` overrides the template's (channel binding is known only after a handshake).
     public func encodeInfo(index: Int, publicKeyInfo: [UInt8], challengePassword: String? = nil) {
+        if challengePassword == nil && index >= 0 {
+            let digits = DERWriter.decimalDigits(index)
+            if digits <= 18, let skeleton = skeleton(digits: digits, publicKeyInfoLength: publicKeyInfo.count) {
+                skeleton.write(index: index, publicKeyInfo: publicKeyInfo, to: &info)
+                return
+            }
+        }
+        encodeInfoGeneral(index: index, publicKeyInfo: publicKeyInfo, challengePassword: challengePassword)
+    }
+
+    private func skeleton(digits: Int, publicKeyInfoLength: Int) -> CSRInfoSkeleton? {
+        if let s = skeletons[digits], s.publicKeyInfoLength == publicKeyInfoLength { return s }
+        if noSkeleton.contains(digits * 100_000 + publicKeyInfoLength) { return nil }
+        let made = CSRInfoSkeleton(digits: digits, publicKeyInfoLength: publicKeyInfoLength) { index, key in
+            encodeInfoGeneral(index: index, publicKeyInfo: key, challengePassword: nil)
+            return info.bytes
+        }
+        // Belt and braces: the skeleton must reproduce the general encoding for a few indices.
+        if let made, let (low, high) = CSRInfoSkeleton.indexPair(digits: digits) {
+            let key = (0..<publicKeyInfoLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            var agrees = true
+            for i in Set([low, high, (low + high) / 2]) {
+                encodeInfoGeneral(index: i, publicKeyInfo: key, challengePassword: nil)
+                let general = info.bytes
+                made.write(index: i, publicKeyInfo: key, to: &info)
+                agrees = agrees && info.bytes == general
+            }
+            if agrees {
+                skeletons[digits] = made
+                return made
+            }
+        }
+        noSkeleton.insert(digits * 100_000 + publicKeyInfoLength)
+        return nil
+    }
+
+    /// The encoder every path is checked against: nested DER, back-patched lengths.
+    func encodeInfoGeneral(index: Int, publicKeyInfo: [UInt8], challengePassword: String?) {
         info.removeAll()
         let template = self.template
         let password = challengePassword ?? template.challengePassword
@@ -94,13 +137,14 @@ public final class CSRBuilder {
         let signature = try info.withUnsafeBytes { bytes in
             Result { () throws(PKIError) -> ArraySlice<UInt8> in try signer.sign(bytes) }
         }.get()
+        // Lengths are known here: write headers directly, no back-patching.
         csr.removeAll()
         let algorithm = signer.scheme.algorithmIdentifier
-        let info = self.info
-        csr.sequence { w in
-            info.withUnsafeBytes { w.appendEncoded($0) }
-            w.appendEncoded(algorithm)
-            w.bitString(signature)
-        }
+        let bitStringContent = 1 + signature.count
+        let bitString = 1 + DERWriter.lengthOfLength(bitStringContent) + bitStringContent
+        csr.writeHeader(.sequence, contentLength: info.count + algorithm.count + bitString)
+        info.withUnsafeBytes { csr.appendEncoded($0) }
+        csr.appendEncoded(algorithm)
+        csr.bitString(signature)
     }
 }

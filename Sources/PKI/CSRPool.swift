@@ -58,7 +58,7 @@ public final class CSRPool: Sendable {
     private static func check(_ key: PrivateKey, _ csr: ArraySlice<UInt8>, _ index: Int) throws(PoolFileError) {
         let view: CSRView
         do throws(DERError) { view = try CSRView(der: csr) } catch { throw .malformedCSR(entry: index, error) }
-        guard view.publicKeyInfo.elementsEqual(key.publicKeyInfo) else { throw .keyMismatch(entry: index) }
+        guard DERElement.bytesEqual(view.publicKeyInfo, key.publicKeyInfo[...]) else { throw .keyMismatch(entry: index) }
     }
 }
 

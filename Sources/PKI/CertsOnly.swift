@@ -32,11 +32,12 @@ public struct CertsOnly: Sendable {
         var signed = try CertsOnly.signedData(der)
         do {
             var certificates: [ArraySlice<UInt8>] = []
+            certificates.reserveCapacity(4)
             if let set = try signed.readIfPresent(.context(0, constructed: true)) {
                 var members = set.children()
                 while let c = try members.next() { certificates.append(c.encoded) }
             }
-            _ = try signed.readIfPresent(.context(1, constructed: true))
+            try signed.skipIfPresent(.context(1, constructed: true))
             let signers = try signed.read(.set)
             try signed.finish()
             var count = 0
@@ -74,19 +75,23 @@ public struct CertsOnly: Sendable {
             let explicit = try contentInfo.read(.context(0, constructed: true))
             try contentInfo.finish()
             var signed = try DERReader.single(explicit.content).children()
-            _ = try signed.read(.integer)
-            _ = try signed.read(.set)
-            _ = try signed.read(.sequence)
+            try signed.skip(.integer)
+            try signed.skip(.set)
+            try signed.skip(.sequence)
             return signed
         } catch { throw .der(error) }
     }
 
+    public func issued(matching publicKeyInfo: [UInt8]) throws(ParseError) -> (index: Int, certificate: CertificateView)? {
+        try issued(matching: publicKeyInfo[...])
+    }
+
     /// The certificate whose SubjectPublicKeyInfo equals `publicKeyInfo` (the issued one), with its index.
-    public func issued(matching publicKeyInfo: some Collection<UInt8>) throws(ParseError) -> (index: Int, certificate: CertificateView)? {
+    public func issued(matching publicKeyInfo: ArraySlice<UInt8>) throws(ParseError) -> (index: Int, certificate: CertificateView)? {
         for (i, c) in certificates.enumerated() {
             let spki: ArraySlice<UInt8>
             do { spki = try CertsOnly.publicKeyInfo(ofCertificate: c) } catch { throw .malformedCertificate(index: i, error) }
-            if spki.elementsEqual(publicKeyInfo) {
+            if DERElement.bytesEqual(spki, publicKeyInfo) {
                 do { return (i, try CertificateView(der: c)) } catch { throw .malformedCertificate(index: i, error) }
             }
         }
@@ -97,12 +102,12 @@ public struct CertsOnly: Sendable {
     static func publicKeyInfo(ofCertificate der: ArraySlice<UInt8>) throws(DERError) -> ArraySlice<UInt8> {
         var outer = try DERReader.single(der).children()
         var t = try outer.read(.sequence).children()
-        _ = try t.readIfPresent(.context(0, constructed: true))
-        _ = try t.read(.integer)
-        _ = try t.read(.sequence)
-        _ = try t.read(.sequence)
-        _ = try t.read(.sequence)
-        _ = try t.read(.sequence)
+        try t.skipIfPresent(.context(0, constructed: true))
+        try t.skip(.integer)
+        try t.skip(.sequence)
+        try t.skip(.sequence)
+        try t.skip(.sequence)
+        try t.skip(.sequence)
         return try t.read(.sequence).encoded
     }
 }

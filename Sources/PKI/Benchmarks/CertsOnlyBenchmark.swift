@@ -18,10 +18,9 @@ public enum CertsOnlyBenchmark {
                 sink &+= found.index
             },
         ]
-        let ns = try BenchmarkRunner(rounds: rounds, sliceNs: 100_000_000).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds).run(cases)
         precondition(sink != 0)
-        let theirs = BenchmarkRow(name: cases[0].name, keyType: "p256", nsPerOp: ns[0])
-        return [theirs, BenchmarkRow(name: cases[1].name, keyType: "p256", nsPerOp: ns[1]).relative(to: theirs)]
+        return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0)]
     }
 
     /// OpenSSL's way: decode the whole message, walk the stack, compare keys; returns the index.

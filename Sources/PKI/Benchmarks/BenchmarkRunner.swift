@@ -1,0 +1,90 @@
+import Glibc
+
+/// Runs cases in many short interleaved passes (each pass runs every case once for a short time
+/// slice, in rotating order) and measures the benchmarking thread's CPU time. Ratios are taken per
+/// pass — each case against its baseline from the same moment — and the median of those is kept,
+/// so a shared machine's drifting speed cancels out instead of landing on one case.
+public struct BenchmarkRunner {
+    /// A named operation; `body` runs it once (the index lets it vary per call).
+    public struct Case {
+        public let name: String
+        public let body: (Int) throws -> Void
+        public init(name: String, body: @escaping (Int) throws -> Void) {
+            self.name = name
+            self.body = body
+        }
+    }
+
+    /// ns/op of every case in every pass.
+    public struct Samples {
+        public let names: [String]
+        public let nsPerOp: [[Double]]
+
+        /// Median ns/op of case `c`.
+        public func median(_ c: Int) -> Double { Samples.median(nsPerOp[c]) }
+
+        /// Median over passes of (baseline ns / case ns): > 1 means faster than the baseline.
+        public func ratio(_ c: Int, to baseline: Int) -> Double {
+            Samples.median(zip(nsPerOp[c], nsPerOp[baseline]).map { $1 / $0 })
+        }
+
+        /// A row for case `c`, with its ratio to `baseline` when given.
+        public func row(_ c: Int, keyType: String?, baseline: Int? = nil) -> BenchmarkRow {
+            var r = BenchmarkRow(name: names[c], keyType: keyType, nsPerOp: median(c))
+            if let baseline {
+                r.ratio = ratio(c, to: baseline)
+                r.baseline = names[baseline]
+            }
+            return r
+        }
+
+        static func median(_ values: [Double]) -> Double {
+            let s = values.sorted()
+            guard !s.isEmpty else { return 0 }
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+    }
+
+    public let passes: Int
+    public let sliceNs: UInt64
+
+    /// `rounds` as users give it; each round is eight short passes.
+    public init(rounds: Int, sliceNs: UInt64 = 25_000_000) {
+        passes = max(1, rounds) * 8
+        self.sliceNs = sliceNs
+    }
+
+    public func run(_ cases: [Case]) throws -> Samples {
+        var samples = Array(repeating: [Double](), count: cases.count)
+        var counters = Array(repeating: 2, count: cases.count)
+        // Warm-up (first-call costs out of the figures) and batch size: operations between clock
+        // reads, so that clock cost stays out of short operations and slow ones are not repeated.
+        var batch = Array(repeating: 1, count: cases.count)
+        for c in cases.indices {
+            let t0 = MonotonicClock.threadCPUNs()
+            try cases[c].body(0)
+            try cases[c].body(1)
+            // The thread CPU clock is a system call (~0.3 us): read it every ~200 us of work.
+            let perOp = max(1, (MonotonicClock.threadCPUNs() - t0) / 2)
+            batch[c] = Int(max(1, min(10_000, 200_000 / perOp)))
+        }
+        for pass in 0..<passes {
+            for k in cases.indices {
+                let c = (k + pass) % cases.count
+                var ops = 0
+                let start = MonotonicClock.threadCPUNs()
+                var now = start
+                repeat {
+                    for _ in 0..<batch[c] {
+                        try cases[c].body(counters[c])
+                        counters[c] &+= 1
+                    }
+                    ops += batch[c]
+                    now = MonotonicClock.threadCPUNs()
+                } while now - start < sliceNs
+                samples[c].append(Double(now - start) / Double(ops))
+            }
+        }
+        return Samples(names: cases.map(\.name), nsPerOp: samples)
+    }
+}
