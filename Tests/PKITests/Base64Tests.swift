@@ -1,0 +1,44 @@
+@testable import PKI
+import XCTest
+
+final class Base64Tests: XCTestCase {
+    func testRFC4648Vectors() throws {
+        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors {
+            XCTAssertEqual(Base64.encodeString(Array(plain.utf8), lineLength: 0), encoded)
+            XCTAssertEqual(try Base64.decode(Array(encoded.utf8)), Array(plain.utf8))
+        }
+    }
+
+    /// Sent wrapped at 64 columns with a final newline; received with any wrapping and line ending.
+    func testWrappingAndLenientDecoding() throws {
+        var rng = SplitMix64(seed: 3)
+        for length in [0, 1, 47, 48, 49, 100, 1000] {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let text = String(decoding: Base64.encode(bytes), as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertTrue(lines.dropLast().allSatisfy { $0.count <= 64 })
+            if length > 0 { XCTAssertTrue(text.hasSuffix("\n")) }
+            XCTAssertEqual(try Base64.decode(Array(text.utf8)), bytes)
+            let plain = Base64.encodeString(bytes, lineLength: 0)
+            let at76 = stride(from: 0, to: plain.count, by: 76).map { i -> String in
+                let s = plain.index(plain.startIndex, offsetBy: i)
+                return String(plain[s..<plain.index(s, offsetBy: min(76, plain.count - i))])
+            }.joined(separator: "\r\n")
+            XCTAssertEqual(try Base64.decode(Array(at76.utf8)), bytes)
+            XCTAssertEqual(try Base64.decode(Array(plain.replacingOccurrences(of: "=", with: "").utf8)), bytes)
+        }
+    }
+
+    func testErrors() {
+        XCTAssertThrowsError(try Base64.decode(Array("Zm9v!".utf8))) { XCTAssertEqual($0 as? Base64.DecodeError, .invalidCharacter(offset: 4, byte: 0x21)) }
+        XCTAssertThrowsError(try Base64.decode(Array("Zm9vY".utf8))) { XCTAssertEqual($0 as? Base64.DecodeError, .badLength(symbols: 5)) }
+        XCTAssertThrowsError(try Base64.decode(Array("Zg==Zg==".utf8))) { XCTAssertEqual($0 as? Base64.DecodeError, .dataAfterPadding(offset: 4)) }
+    }
+
+    func testPEMRoundTrip() throws {
+        let der: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x05]
+        let pem = PEM.encode(der, label: "TEST") + PEM.encode([0x05, 0x00], label: "TEST")
+        XCTAssertEqual(try PEM.decodeAll(pem, label: "TEST"), [der, [0x05, 0x00]])
+    }
+}
