@@ -21,7 +21,7 @@ struct BenchOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...100).contains(rounds) else {
-            throw CLIError.badInput("--rounds \(rounds) is out of range; allowed: 1...100")
+            throw ValidationError("--rounds \(rounds) is out of range; allowed: 1...100")
         }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Glibc
+import Foundation
 
 /// The `estbench` command: load generator and hot-path profiler for EST servers.
 struct Estbench: ParsableCommand {
@@ -30,7 +30,11 @@ enum Main {
                 Estbench.exit(withError: error)
             }
             if code == .validationFailure {
-                fail(Estbench.message(for: error) + "\n" + Estbench.usageString(for: error), code: 2)
+                // One line for the problem (a list of allowed values folded onto it), then the usage.
+                let message = Estbench.message(for: error)
+                    .replacingOccurrences(of: " Please provide one of the following:\n  - ", with: " Allowed: ")
+                    .replacingOccurrences(of: "\n  - ", with: ", ")
+                fail(message + "\n" + Estbench.usageString(for: error), code: 2)
             }
             Estbench.exit(withError: error)
         }
