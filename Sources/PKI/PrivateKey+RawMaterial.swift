@@ -1,11 +1,12 @@
 import COpenSSL
 import COpenSSLShims
+import DER
 
 /// Private keys as raw key material — the form pool files store, because it loads with
 /// `EVP_PKEY_fromdata` / `EVP_PKEY_new_raw_private_key` far faster than PEM or PKCS#8 decoding.
 ///
 /// Layouts: EC: private scalar (32 or 48 bytes) then the uncompressed public point;
-/// Ed25519: the 32-byte private key; RSA: n, e, d, p, q, dP, dQ, qInv, each as a 2-byte
+/// Ed25519: the 32-byte private key then the 32-byte public key; RSA: n, e, d, p, q, dP, dQ, qInv, each as a 2-byte
 /// big-endian length followed by the big-endian magnitude.
 extension PrivateKey {
     static let rsaParameterNames = ["n", "e", "d", "rsa-factor1", "rsa-factor2",
@@ -26,6 +27,9 @@ extension PrivateKey {
             var length = 32
             try sslCheck(EVP_PKEY_get_raw_private_key(pkey, &raw, &length), "EVP_PKEY_get_raw_private_key")
             out.append(contentsOf: raw[0..<length])
+            length = 32
+            try sslCheck(EVP_PKEY_get_raw_public_key(pkey, &raw, &length), "EVP_PKEY_get_raw_public_key")
+            out.append(contentsOf: raw[0..<length])
         case .rsa2048, .rsa3072, .rsa4096:
             for name in PrivateKey.rsaParameterNames {
                 let value = try BigNumber.param(pkey, name)
@@ -44,18 +48,18 @@ extension PrivateKey {
 }
 
 /// Rebuilds `PrivateKey`s from raw key material through one reused `EVP_PKEY_CTX` (fromdata).
-/// Owns the context; confined to one thread.
+/// The public half comes from the material itself (OpenSSL is not asked to derive or export it),
+/// and the SubjectPublicKeyInfo is built from it by our DER: that is what makes loading fast, and
+/// what lets a pool check each key against its CSR without a signature. Owns the context;
+/// confined to one thread.
 public final class KeyLoader {
     public let type: KeyType
-    private let ctx: OpaquePointer?
+    private let ctx: OpaquePointer
 
     public init(type: KeyType) throws(PKIError) {
         self.type = type
-        if type == .ed25519 {
-            ctx = nil
-            return
-        }
-        let c = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, type.isEC ? "EC" : "RSA", nil), "EVP_PKEY_CTX_new_from_name")
+        let algorithm = type.isEC ? "EC" : type.isRSA ? "RSA" : "ED25519"
+        let c = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, algorithm, nil), "EVP_PKEY_CTX_new_from_name")
         do {
             try sslCheck(EVP_PKEY_fromdata_init(c), "EVP_PKEY_fromdata_init")
         } catch {
@@ -65,27 +69,34 @@ public final class KeyLoader {
         ctx = c
     }
 
-    deinit { if let ctx { EVP_PKEY_CTX_free(ctx) } }
+    deinit { EVP_PKEY_CTX_free(ctx) }
 
     public func load(_ material: some Collection<UInt8>) throws(PKIError) -> PrivateKey {
         let bytes = Array(material)
         switch type {
         case .ed25519:
-            guard bytes.count == 32 else { throw .invalidKeyMaterial(type, reason: "\(bytes.count) bytes, expected 32") }
-            let pkey = try sslCheck(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, bytes, 32),
-                                    "EVP_PKEY_new_raw_private_key")
-            return try PrivateKey(type: type, taking: pkey)
+            guard bytes.count == 64 else { throw .invalidKeyMaterial(type, reason: "\(bytes.count) bytes, expected 64") }
+            var spki = DERWriter(capacity: 64)
+            PublicKeyInfo.appendEd25519(publicKey: bytes[32...], to: &spki)
+            return try fromdata([
+                ("priv", .octetString, Array(bytes[0..<32])),
+                ("pub", .octetString, Array(bytes[32...])),
+            ], publicKeyInfo: spki.bytes)
         case .p256, .p384:
             let expected = type.scalarBytes + type.pointBytes
             guard bytes.count == expected else {
                 throw .invalidKeyMaterial(type, reason: "\(bytes.count) bytes, expected \(expected)")
             }
+            let point = bytes[type.scalarBytes...]
+            guard point.first == 0x04 else { throw .invalidKeyMaterial(type, reason: "EC point is not uncompressed") }
+            var spki = DERWriter(capacity: 128)
+            PublicKeyInfo.appendEC(type: type, point: point, to: &spki)
             // OSSL_PARAM BIGNUMs are native-endian (little-endian here).
             return try fromdata([
                 ("group", .utf8String, Array(type.curveName.utf8)),
-                ("pub", .octetString, Array(bytes[type.scalarBytes...])),
+                ("pub", .octetString, Array(point)),
                 ("priv", .bigNumber, bytes[0..<type.scalarBytes].reversed()),
-            ])
+            ], publicKeyInfo: spki.bytes)
         case .rsa2048, .rsa3072, .rsa4096:
             var fields: [(String, ParamKind, [UInt8])] = []
             var i = 0
@@ -101,7 +112,9 @@ public final class KeyLoader {
             guard fields[0].2.count * 8 == Int(type.rsaBits) else {
                 throw .invalidKeyMaterial(type, reason: "modulus of \(fields[0].2.count * 8) bits")
             }
-            return try fromdata(fields)
+            var spki = DERWriter(capacity: 600)
+            PublicKeyInfo.appendRSA(modulus: fields[0].2.reversed(), exponent: fields[1].2.reversed(), to: &spki)
+            return try fromdata(fields, publicKeyInfo: spki.bytes)
         }
     }
 
@@ -109,7 +122,7 @@ public final class KeyLoader {
 
     /// Lays names and values out in one buffer that stays alive across `EVP_PKEY_fromdata`
     /// (OSSL_PARAM keeps pointers), then wipes it.
-    private func fromdata(_ fields: [(String, ParamKind, [UInt8])]) throws(PKIError) -> PrivateKey {
+    private func fromdata(_ fields: [(String, ParamKind, [UInt8])], publicKeyInfo: [UInt8]) throws(PKIError) -> PrivateKey {
         var buffer: [UInt8] = []
         var offsets: [(name: Int, value: Int)] = []
         for (name, _, value) in fields {
@@ -143,6 +156,6 @@ public final class KeyLoader {
             }
             return .success(pkey)
         }
-        return try PrivateKey(type: type, taking: try result.get())
+        return PrivateKey(type: type, taking: try result.get(), publicKeyInfo: publicKeyInfo)
     }
 }

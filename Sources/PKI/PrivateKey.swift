@@ -24,6 +24,13 @@ public final class PrivateKey: @unchecked Sendable {
         }
     }
 
+    /// Takes ownership of `pkey` whose public key is already known as `publicKeyInfo`.
+    init(type: KeyType, taking pkey: OpaquePointer, publicKeyInfo: [UInt8]) {
+        self.type = type
+        self.pkey = pkey
+        self.publicKeyInfo = publicKeyInfo
+    }
+
     deinit { EVP_PKEY_free(pkey) }
 
     /// Size in bytes of the largest signature this key makes.
