@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "estbench", targets: ["estbench"]),
         .library(name: "DER", targets: ["DER"]),
         .library(name: "PKI", targets: ["PKI"]),
+        .library(name: "EventLoop", targets: ["EventLoop"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "TLS", targets: ["TLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +34,13 @@ let package = Package(
         ),
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
 
+        // libuv event loop: the only importer of CLibUV.
+        .target(name: "EventLoop", dependencies: ["CLibUV"], swiftSettings: strict),
+        // HTTP/1.1 encoders and incremental parsers with limits: pure Swift.
+        .target(name: "HTTP", swiftSettings: strict),
+        // TLS through OpenSSL memory BIOs (TLSContext, TLSSession) and its glue to TCPConnection.
+        .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims", "EventLoop", "PKI", "DER"], swiftSettings: strict),
+
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
         // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
@@ -39,13 +49,16 @@ let package = Package(
         .executableTarget(
             name: "estbench",
             dependencies: [
-                "DER", "PKI",
+                "DER", "PKI", "EventLoop", "HTTP", "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
 
         .testTarget(name: "DERTests", dependencies: ["DER"], swiftSettings: strict),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["estbench"], swiftSettings: strict),
     ]

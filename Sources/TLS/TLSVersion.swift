@@ -1,0 +1,5 @@
+/// The TLS protocol versions estbench negotiates.
+public enum TLSVersion: String, Sendable, CaseIterable {
+    case tls12 = "TLSv1.2"
+    case tls13 = "TLSv1.3"
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import HTTP
+
+final class HTTPPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

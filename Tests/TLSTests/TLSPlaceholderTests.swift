@@ -1,0 +1,6 @@
+import XCTest
+@testable import TLS
+
+final class TLSPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}
