@@ -10,16 +10,12 @@ public final class KeyGenerator {
         self.type = type
         let algorithm = type.isEC ? "EC" : type.isRSA ? "RSA" : "ED25519"
         ctx = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, algorithm, nil), "EVP_PKEY_CTX_new_from_name")
-        do {
-            try sslCheck(EVP_PKEY_keygen_init(ctx), "EVP_PKEY_keygen_init")
-            if type.isEC {
-                try sslCheck(EVP_PKEY_CTX_set_group_name(ctx, type.curveName), "EVP_PKEY_CTX_set_group_name")
-            } else if type.isRSA {
-                try sslCheck(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, type.rsaBits), "EVP_PKEY_CTX_set_rsa_keygen_bits")
-            }
-        } catch {
-            EVP_PKEY_CTX_free(ctx)
-            throw error
+        // From here a throw runs deinit, which frees the context.
+        try sslCheck(EVP_PKEY_keygen_init(ctx), "EVP_PKEY_keygen_init")
+        if type.isEC {
+            try sslCheck(EVP_PKEY_CTX_set_group_name(ctx, type.curveName), "EVP_PKEY_CTX_set_group_name")
+        } else if type.isRSA {
+            try sslCheck(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, type.rsaBits), "EVP_PKEY_CTX_set_rsa_keygen_bits")
         }
     }
 

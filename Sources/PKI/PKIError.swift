@@ -20,7 +20,8 @@ public enum PKIError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Drains OpenSSL's thread-local error queue into readable lines (oldest first).
-func drainOpenSSLErrors() -> [String] {
+/// Shared with the TLS module, the other importer of OpenSSL.
+@_spi(OpenSSL) public func drainOpenSSLErrors() -> [String] {
     var lines: [String] = []
     while true {
         let code = ERR_get_error()

@@ -33,6 +33,9 @@ public final class PrivateKey: @unchecked Sendable {
 
     deinit { EVP_PKEY_free(pkey) }
 
+    /// The `EVP_PKEY` for the TLS module (SSL_CTX_use_PrivateKey); still owned by this object.
+    @_spi(OpenSSL) public var evpPKey: OpaquePointer { pkey }
+
     /// Size in bytes of the largest signature this key makes.
     var maxSignatureSize: Int { Int(EVP_PKEY_get_size(pkey)) }
 }

@@ -26,12 +26,8 @@ public final class Signer {
         mdCtx = try sslCheck(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
         if scheme == .ed25519 {
             pkeyCtx = nil
-            do {
-                try sslCheck(EVP_DigestSignInit_ex(mdCtx, nil, nil, nil, nil, key.pkey, nil), "EVP_DigestSignInit_ex")
-            } catch {
-                EVP_MD_CTX_free(mdCtx)
-                throw error
-            }
+            // Every stored property is set: a throw from here runs deinit, which frees the contexts.
+            try sslCheck(EVP_DigestSignInit_ex(mdCtx, nil, nil, nil, nil, key.pkey, nil), "EVP_DigestSignInit_ex")
             return
         }
         guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
@@ -39,6 +35,7 @@ public final class Signer {
             throw .openssl(operation: "EVP_PKEY_CTX_new_from_pkey", errors: drainOpenSSLErrors())
         }
         pkeyCtx = ctx
+        // Every stored property is set: a throw from here runs deinit, which frees the contexts.
         do {
             try sslCheck(EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init")
             if key.type.isRSA {
@@ -54,10 +51,6 @@ public final class Signer {
             } else {
                 try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, digest!.md), "EVP_PKEY_CTX_set_signature_md")
             }
-        } catch {
-            EVP_PKEY_CTX_free(ctx)
-            EVP_MD_CTX_free(mdCtx)
-            throw error
         }
     }
 
@@ -98,8 +91,9 @@ public final class Signer {
         return sigLength
     }
 
-    /// The raw-signature baseline: sign an already computed digest (Ed25519: a 32-byte message).
-    func rawSign(digest input: [UInt8]) throws(PKIError) -> Int {
+    /// The raw-signature baseline of benchmarks: sign an already computed digest (Ed25519: a
+    /// 32-byte message); returns the signature length.
+    public func rawSign(digest input: [UInt8]) throws(PKIError) -> Int {
         var sigLength = signatureBuffer.count
         if let pkeyCtx {
             try sslCheck(EVP_PKEY_sign(pkeyCtx, &signatureBuffer, &sigLength, input, input.count), "EVP_PKEY_sign")

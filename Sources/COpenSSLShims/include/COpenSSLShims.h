@@ -8,6 +8,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ssl.h>
+#include <stdint.h>
 
 void COpenSSLShims_OPENSSL_free(void *pointer);
 
@@ -20,6 +22,24 @@ void COpenSSLShims_sk_X509_EXTENSION_pop_free(STACK_OF(X509_EXTENSION) *stack);
 
 /// p7->d.sign->cert for a signed-data PKCS7 (NULL otherwise): the certificates of a certs-only message.
 STACK_OF(X509) *COpenSSLShims_PKCS7_get0_signed_certs(const PKCS7 *p7);
+
+// SSL_CTX / SSL control macros.
+long COpenSSLShims_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
+long COpenSSLShims_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);
+long COpenSSLShims_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list);
+long COpenSSLShims_SSL_CTX_set_mode(SSL_CTX *ctx, long mode);
+long COpenSSLShims_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode);
+long COpenSSLShims_SSL_set_tlsext_host_name(SSL *ssl, const char *name);
+int COpenSSLShims_SSL_get_negotiated_group(SSL *ssl);
+int COpenSSLShims_SSL_set_app_data(SSL *ssl, void *data);
+void *COpenSSLShims_SSL_get_app_data(const SSL *ssl);
+long COpenSSLShims_BIO_set_mem_eof_return(BIO *bio, int value);
+long COpenSSLShims_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *x509);
+
+/// SSL_OP_* are composed 64-bit macros Swift cannot import.
+static const uint64_t COpenSSLShims_SSL_OP_NO_TICKET = SSL_OP_NO_TICKET;
+static const uint64_t COpenSSLShims_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
+static const uint64_t COpenSSLShims_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
 
 /// EVP_PKEY_KEYPAIR is a composed macro Swift cannot import.
 static const int COpenSSLShims_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;

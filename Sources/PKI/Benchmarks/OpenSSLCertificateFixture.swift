@@ -5,8 +5,10 @@ import COpenSSLShims
 /// of input for the certs-only reader's tests and benchmark (never used on a measured path).
 public enum OpenSSLCertificateFixture {
     /// A certificate for `subjectKey`, signed by `issuerKey` (self-signed when they are the same key).
+    /// `subjectAltNames` uses OpenSSL's config syntax, e.g. "DNS:localhost,IP:127.0.0.1".
     public static func certificate(subjectKey: PrivateKey, commonName: String, issuerKey: PrivateKey,
-                                   issuerName: String, serial: Int, days: Int = 30) throws(PKIError) -> [UInt8] {
+                                   issuerName: String, serial: Int, days: Int = 30, isCA: Bool = false,
+                                   subjectAltNames: String? = nil) throws(PKIError) -> [UInt8] {
         let x = try sslCheck(X509_new(), "X509_new")
         defer { X509_free(x) }
         try sslCheck(X509_set_version(x, 2), "X509_set_version")
@@ -18,6 +20,13 @@ public enum OpenSSLCertificateFixture {
         try sslCheck(X509_NAME_add_entry_by_txt(X509_get_issuer_name(x), "CN", MBSTRING_UTF8, issuerName, -1, -1, 0),
                      "X509_NAME_add_entry_by_txt")
         try sslCheck(X509_set_pubkey(x, subjectKey.pkey), "X509_set_pubkey")
+        var extensions: [(Int32, String)] = [(NID_basic_constraints, isCA ? "critical,CA:TRUE" : "critical,CA:FALSE")]
+        if let subjectAltNames { extensions.append((NID_subject_alt_name, subjectAltNames)) }
+        for (nid, value) in extensions {
+            let e = try sslCheck(X509V3_EXT_conf_nid(nil, nil, nid, value), "X509V3_EXT_conf_nid")
+            defer { X509_EXTENSION_free(e) }
+            try sslCheck(X509_add_ext(x, e, -1), "X509_add_ext")
+        }
         let md: OpaquePointer? = issuerKey.type == .ed25519 ? nil : EVP_sha256()
         guard X509_sign(x, issuerKey.pkey, md) > 0 else {
             throw .openssl(operation: "X509_sign", errors: drainOpenSSLErrors())
