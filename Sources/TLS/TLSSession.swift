@@ -21,6 +21,8 @@ public final class TLSSession {
     public internal(set) var resumableSession: TLSResumableSession?
 
     public private(set) var isHandshakeComplete = false
+    /// Set once a step failed: the session must then not be resumed.
+    public private(set) var hasFailed = false
 
     /// RFC 8446 4.1.3: the ServerHello.random that marks a HelloRetryRequest.
     static let helloRetryRandom: [UInt8] = [
@@ -62,7 +64,12 @@ public final class TLSSession {
         }
     }
 
-    deinit { SSL_free(ssl) }
+    deinit {
+        // OpenSSL drops the session from resumption when an SSL is freed without close_notify;
+        // a connection that simply ended (EOF, keep-alive closed by us) must stay resumable.
+        if isHandshakeComplete && !hasFailed { SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN) }
+        SSL_free(ssl)
+    }
 
     private func setPeerName(_ name: String) throws(TLSError) {
         let isAddress = name.contains(":") || name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }
@@ -188,6 +195,7 @@ public final class TLSSession {
         case SSL_ERROR_ZERO_RETURN:
             return .failed(.unexpectedEOF)
         default:
+            hasFailed = true
             let errors = drainOpenSSLErrors()
             if duringHandshake {
                 let verify = SSL_get_verify_result(ssl)

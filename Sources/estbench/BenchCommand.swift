@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import PKI
+import TLS
 
 /// `estbench bench`: in-process hot-path benchmarks, each printed beside its baseline from the same run.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a hot path in process, beside its baseline, as ratios.",
-        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self]
+        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self, BenchHandshakeCommand.self]
     )
 }
 
@@ -93,6 +94,39 @@ struct BenchPKCS7Command: ParsableCommand {
     func run() throws {
         let rows = try BenchReport.measure { try CertsOnlyBenchmark.run(rounds: options.rounds) }
         if options.json { BenchReport.printJSON(benchmark: "pkcs7", rows: rows) } else { BenchReport.printTable(rows, header: true) }
+    }
+}
+
+struct BenchHandshakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "handshake",
+        abstract: "TLS 1.3 / 1.2 handshakes (client + server, in memory, resumption off/on) beside one raw signature."
+    )
+
+    @Option(help: "Server key type: p256, rsa2048, ed25519 or all.")
+    var key: BenchKeyChoice = .all
+
+    @OptionGroup var options: BenchOptions
+
+    func validate() throws {
+        guard key != .p384 else { throw ValidationError("--key p384 is not measured here; allowed: p256, rsa2048, ed25519, all") }
+    }
+
+    func run() throws {
+        var rows: [BenchmarkRow] = []
+        for type in key.keyTypes where HandshakeBenchmark.serverKeyTypes.contains(type) {
+            let r = try BenchReport.measure { try HandshakeBenchmark.run(keyType: type, rounds: options.rounds) }
+            rows += r
+            if !options.json {
+                BenchReport.printTable(r, header: rows.count == r.count)
+                for row in r.dropFirst() {
+                    if let ratio = row.ratio, ratio > 0 {
+                        Console.out("  \(type) \(row.name): one handshake costs \(Format.fixed(1 / ratio, 1)) raw signatures")
+                    }
+                }
+            }
+        }
+        if options.json { BenchReport.printJSON(benchmark: "handshake", rows: rows) }
     }
 }
 
