@@ -8,8 +8,7 @@ public final class KeyGenerator {
 
     public init(type: KeyType) throws(PKIError) {
         self.type = type
-        let algorithm = type.isEC ? "EC" : type.isRSA ? "RSA" : "ED25519"
-        ctx = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, algorithm, nil), "EVP_PKEY_CTX_new_from_name")
+        ctx = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, type.openSSLAlgorithm, nil), "EVP_PKEY_CTX_new_from_name")
         // From here a throw runs deinit, which frees the context.
         try sslCheck(EVP_PKEY_keygen_init(ctx), "EVP_PKEY_keygen_init")
         if type.isEC {

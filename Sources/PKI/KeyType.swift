@@ -22,6 +22,9 @@ public enum KeyType: String, CaseIterable, Sendable, Codable, CustomStringConver
         }
     }
 
+    /// OpenSSL's algorithm name for key generation and import.
+    var openSSLAlgorithm: String { isEC ? "EC" : isRSA ? "RSA" : "ED25519" }
+
     /// OpenSSL group name for EC keys.
     var curveName: String {
         self == .p256 ? "P-256" : "P-384"

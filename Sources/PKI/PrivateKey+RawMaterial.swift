@@ -58,8 +58,7 @@ public final class KeyLoader {
 
     public init(type: KeyType) throws(PKIError) {
         self.type = type
-        let algorithm = type.isEC ? "EC" : type.isRSA ? "RSA" : "ED25519"
-        let c = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, algorithm, nil), "EVP_PKEY_CTX_new_from_name")
+        let c = try sslCheck(EVP_PKEY_CTX_new_from_name(nil, type.openSSLAlgorithm, nil), "EVP_PKEY_CTX_new_from_name")
         do {
             try sslCheck(EVP_PKEY_fromdata_init(c), "EVP_PKEY_fromdata_init")
         } catch {

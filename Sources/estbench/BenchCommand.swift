@@ -69,32 +69,46 @@ struct BenchCSRCommand: ParsableCommand {
     }
 }
 
-struct BenchDERCommand: ParsableCommand {
+/// A bench command with one measurement and no options of its own.
+protocol SingleBenchCommand: ParsableCommand {
+    static var benchmarkName: String { get }
+    var options: BenchOptions { get }
+    func measure() throws -> [BenchmarkRow]
+}
+
+extension SingleBenchCommand {
+    func run() throws {
+        let rows = try BenchReport.measure { try measure() }
+        if options.json {
+            BenchReport.printJSON(benchmark: Self.benchmarkName, rows: rows)
+        } else {
+            BenchReport.printTable(rows, header: true)
+        }
+    }
+}
+
+struct BenchDERCommand: SingleBenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "der",
         abstract: "One P-256 CertificationRequestInfo encode: ours vs OpenSSL's i2d_re_X509_REQ_tbs."
     )
+    static let benchmarkName = "der"
 
     @OptionGroup var options: BenchOptions
 
-    func run() throws {
-        let rows = try BenchReport.measure { try DEREncodeBenchmark.run(rounds: options.rounds) }
-        if options.json { BenchReport.printJSON(benchmark: "der", rows: rows) } else { BenchReport.printTable(rows, header: true) }
-    }
+    func measure() throws -> [BenchmarkRow] { try DEREncodeBenchmark.run(rounds: options.rounds) }
 }
 
-struct BenchPKCS7Command: ParsableCommand {
+struct BenchPKCS7Command: SingleBenchCommand {
     static let configuration = CommandConfiguration(
         commandName: "pkcs7",
         abstract: "Issued-certificate extraction + key match from certs-only PKCS#7: ours vs d2i_PKCS7."
     )
+    static let benchmarkName = "pkcs7"
 
     @OptionGroup var options: BenchOptions
 
-    func run() throws {
-        let rows = try BenchReport.measure { try CertsOnlyBenchmark.run(rounds: options.rounds) }
-        if options.json { BenchReport.printJSON(benchmark: "pkcs7", rows: rows) } else { BenchReport.printTable(rows, header: true) }
-    }
+    func measure() throws -> [BenchmarkRow] { try CertsOnlyBenchmark.run(rounds: options.rounds) }
 }
 
 struct BenchHandshakeCommand: ParsableCommand {
