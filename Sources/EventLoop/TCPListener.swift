@@ -1,0 +1,96 @@
+import CLibUV
+
+/// A listening TCP socket bound to an IPv4 or IPv6 address (port 0: the kernel picks; read it
+/// from `localAddress`) that hands each accepted socket to its delegate as a `TCPConnection`.
+/// Owns its heap-allocated `uv_tcp_t`, retained by libuv until the close callback; loop thread only.
+public final class TCPListener: LoopHandle {
+    /// Strong; cleared after `listenerDidClose`.
+    public var delegate: (any TCPListenerDelegate)?
+    /// The bound address, with the actual port.
+    public let localAddress: SocketAddress
+    /// Read buffer size and TCP_NODELAY for accepted connections.
+    public let readBufferSize: Int
+    public let noDelay: Bool
+    public private(set) var isClosing = false
+
+    private let tcp: UnsafeMutablePointer<uv_tcp_t>
+
+    public init(
+        loop: Loop, address: SocketAddress, backlog: Int32 = 511,
+        readBufferSize: Int = TCPConnection.defaultReadBufferSize, noDelay: Bool = true,
+        delegate: (any TCPListenerDelegate)? = nil
+    ) throws(UVError) {
+        let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+        do {
+            try uvCheck(uv_tcp_init(loop.openUVLoop, tcp), .tcpInit)
+        } catch {
+            tcp.deallocate()
+            throw error
+        }
+        do {
+            // libuv reports EADDRINUSE from bind through listen.
+            try address.withSockAddr { address throws(UVError) in
+                try uvCheck(uv_tcp_bind(tcp, address, 0), .bind)
+            }
+            try uvCheck(uv_listen(asStream(tcp), backlog, onConnection), .listen)
+            localAddress = try SocketAddress(of: tcp, peer: false)
+        } catch {
+            uv_close(asHandle(tcp), onUnownedHandleClosed)
+            throw error
+        }
+        self.tcp = tcp
+        self.readBufferSize = readBufferSize
+        self.noDelay = noDelay
+        self.delegate = delegate
+        retainOwner(self, in: asHandle(tcp))
+    }
+
+    /// The bound port.
+    public var port: UInt16 { localAddress.port }
+
+    /// Stops listening and closes the handle (idempotent); accepted connections stay open.
+    public func close() {
+        guard !isClosing else { return }
+        isClosing = true
+        uv_close(asHandle(tcp), onListenerClosed)
+    }
+
+    fileprivate func connectionArrived(status: Int32) {
+        guard !isClosing else { return }
+        let connection: TCPConnection
+        do {
+            try uvCheck(status, .accept)
+            connection = try TCPConnection(
+                uvLoop: uv_handle_get_loop(asHandle(tcp)), readBufferSize: readBufferSize, noDelay: noDelay)
+            try connection.accept(from: asStream(tcp))
+        } catch {
+            delegate?.listener(self, didFail: error)
+            return
+        }
+        delegate?.listener(self, didAccept: connection)
+        if connection.delegate == nil {
+            connection.close()
+        } else {
+            connection.startReading()
+        }
+    }
+
+    fileprivate func closed() {
+        let delegate = self.delegate
+        self.delegate = nil
+        delegate?.listenerDidClose(self)
+    }
+}
+
+private func onConnection(_ server: UnsafeMutablePointer<uv_stream_t>?, _ status: Int32) {
+    owner(of: asHandle(server!), as: TCPListener.self).connectionArrived(status: status)
+}
+
+private func onListenerClosed(_ handle: UnsafeMutablePointer<uv_handle_t>?) {
+    releaseOwner(of: handle!, as: TCPListener.self).closed()
+}
+
+/// Close callback for a handle that failed during its owner's init: no owner to release.
+private func onUnownedHandleClosed(_ handle: UnsafeMutablePointer<uv_handle_t>?) {
+    UnsafeMutableRawPointer(handle!).deallocate()
+}

@@ -1,0 +1,34 @@
+/// Lookups EST response handling needs on every response, answered without allocating.
+extension HTTPHeaders {
+    /// Whether Content-Type's media type (the part before any `;` parameters) is `mediaType`,
+    /// ignoring case and whitespace: `application/pkcs7-mime; smime-type=certs-only` matches
+    /// `application/pkcs7-mime`.
+    public func contentTypeMatches(_ mediaType: String) -> Bool {
+        guard let i = firstIndex(named: "content-type") else { return false }
+        let s = spans[i]
+        return storage.withUnsafeBufferPointer { buffer in
+            var end = s.valueStart
+            while end < s.valueEnd && buffer[end] != HTTPSyntax.semicolon { end += 1 }
+            while end > s.valueStart && HTTPSyntax.isWhitespace(buffer[end - 1]) { end -= 1 }
+            if let r = mediaType.utf8.withContiguousStorageIfAvailable({
+                HTTPSyntax.equalsIgnoringCase(buffer, s.valueStart, end, $0)
+            }) {
+                return r
+            }
+            return Array(mediaType.utf8).withUnsafeBufferPointer {
+                HTTPSyntax.equalsIgnoringCase(buffer, s.valueStart, end, $0)
+            }
+        }
+    }
+
+    /// Retry-After, read as delay-seconds or kept as HTTP-date text.
+    public var retryAfter: HTTPRetryAfter? {
+        firstValueBytes(named: "retry-after").map(HTTPRetryAfter.init)
+    }
+
+    /// Every WWW-Authenticate value joined with ", " (the field is a list, RFC 9110 §11.6.1).
+    public var wwwAuthenticate: String? {
+        let all = values(named: "www-authenticate")
+        return all.isEmpty ? nil : all.joined(separator: ", ")
+    }
+}

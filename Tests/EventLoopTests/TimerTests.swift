@@ -1,0 +1,66 @@
+import XCTest
+@testable import EventLoop
+
+/// Timer: one-shot and repeating fires, restart, unreferenced timers, ns to ms rounding.
+final class TimerTests: XCTestCase {
+    func testOneShotFiresOnceAfterItsTimeout() throws {
+        let test = try TestLoop()
+        var firedNs: [UInt64] = []
+        let timer = try EventLoop.Timer(loop: test.loop) { firedNs.append(MonotonicTime.nowNs()) }
+        let startNs = MonotonicTime.nowNs()
+        try timer.start(timeoutNs: 20_000_000)
+        XCTAssertTrue(timer.isActive)
+        test.run()  // returns once the one-shot timer is no longer active
+        XCTAssertEqual(firedNs.count, 1)
+        // libuv counts from the loop's cached millisecond clock, which may lag by a few ms.
+        XCTAssertGreaterThanOrEqual((firedNs.first ?? 0) &- startNs, 15_000_000)
+        XCTAssertFalse(timer.isActive)
+        timer.close()
+        timer.close()
+        test.run()
+        test.close()
+    }
+
+    func testRepeatingTimerFiresUntilStopped() throws {
+        let test = try TestLoop()
+        var count = 0
+        let timer = try EventLoop.Timer(loop: test.loop) {}
+        timer.handler = { [unowned timer] in
+            count += 1
+            if count == 5 { timer.stop() }
+        }
+        try timer.start(timeoutMs: 1, repeatMs: 2)
+        test.run()
+        XCTAssertEqual(count, 5)
+        XCTAssertFalse(timer.isActive)
+        try timer.start(timeoutMs: 1)  // restartable after stop
+        test.run()
+        XCTAssertEqual(count, 6)
+        timer.close()
+        XCTAssertThrowsError(try timer.start(timeoutMs: 1)) { error in
+            XCTAssertEqual((error as? UVError)?.operation, .timerStart)
+        }
+        test.run()
+        test.close()
+    }
+
+    func testUnreferencedTimerDoesNotKeepTheLoopRunning() throws {
+        let test = try TestLoop()
+        var fired = false
+        let timer = try EventLoop.Timer(loop: test.loop) { fired = true }
+        try timer.start(timeoutMs: 60_000)
+        timer.keepsLoopAlive = false
+        XCTAssertFalse(timer.keepsLoopAlive)
+        test.run()
+        XCTAssertFalse(fired)
+        XCTAssertFalse(test.watchdogFired)
+        test.close()
+    }
+
+    func testNanosecondsRoundUpToMilliseconds() {
+        XCTAssertEqual(EventLoop.Timer.milliseconds(roundingUp: 0), 0)
+        XCTAssertEqual(EventLoop.Timer.milliseconds(roundingUp: 1), 1)
+        XCTAssertEqual(EventLoop.Timer.milliseconds(roundingUp: 1_000_000), 1)
+        XCTAssertEqual(EventLoop.Timer.milliseconds(roundingUp: 1_000_001), 2)
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import HTTP
-
-final class HTTPPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
