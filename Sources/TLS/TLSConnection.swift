@@ -1,0 +1,176 @@
+import EventLoop
+
+/// TLS over TCP: a `TCPConnection` carries ciphertext, a `TLSSession` on memory BIOs turns it into
+/// plaintext. Reads go from the connection's one read buffer straight into the read BIO; ciphertext
+/// out is taken from the write BIO into one reused buffer and written (try-write first, the rest
+/// queued by `TCPConnection`). Stamps connect start, TCP connected and handshake done in ns.
+/// Lives on its loop's thread; retained by its TCP connection until closed.
+public final class TLSConnection {
+    public let tcp: TCPConnection
+    public let session: TLSSession
+    public var delegate: (any TLSConnectionDelegate)?
+    /// `uv_hrtime` when the handshake finished (0 until then).
+    public private(set) var handshakeDoneNs: UInt64 = 0
+    public private(set) var isClosed = false
+
+    private var plaintext: [UInt8]
+    private var ciphertextOut: [UInt8]
+    private var pendingPlaintext: [UInt8] = []
+    private var failed = false
+
+    public var connectStartNs: UInt64 { tcp.connectStartNs }
+    public var connectedNs: UInt64 { tcp.connectedNs }
+
+    /// Client side: a new TCP connection on `loop`; call `connect(to:timeoutNs:)` next.
+    public init(loop: Loop, context: TLSContext, serverName: String?, resuming: TLSResumableSession? = nil,
+                readBufferSize: Int = TCPConnection.defaultReadBufferSize) throws(TLSConnectionError) {
+        do {
+            tcp = try TCPConnection(loop: loop, readBufferSize: readBufferSize)
+        } catch {
+            throw .transport(error)
+        }
+        do {
+            session = try TLSSession(context: context, serverName: serverName, resuming: resuming)
+        } catch {
+            tcp.close()
+            throw .tls(error)
+        }
+        plaintext = [UInt8](repeating: 0, count: 16 * 1024)
+        ciphertextOut = [UInt8](repeating: 0, count: 16 * 1024 + 512)
+        tcp.delegate = self
+    }
+
+    /// Server side: wraps an accepted TCP connection (call from `listener(_:didAccept:)`).
+    public init(accepted: TCPConnection, context: TLSContext) throws(TLSConnectionError) {
+        tcp = accepted
+        do {
+            session = try TLSSession(context: context)
+        } catch {
+            accepted.close()
+            throw .tls(error)
+        }
+        plaintext = [UInt8](repeating: 0, count: 16 * 1024)
+        ciphertextOut = [UInt8](repeating: 0, count: 16 * 1024 + 512)
+        tcp.delegate = self
+    }
+
+    public func connect(to address: SocketAddress, timeoutNs: UInt64? = nil) throws(TLSConnectionError) {
+        do { try tcp.connect(to: address, timeoutNs: timeoutNs) } catch { throw .transport(error) }
+    }
+
+    /// Sends plaintext; before the handshake finishes it is held and sent right after.
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !failed && !isClosed else { return }
+        if !session.isHandshakeComplete {
+            pendingPlaintext.append(contentsOf: bytes)
+            return
+        }
+        if case .failed(let e) = session.write(bytes) {
+            fail(.tls(e))
+            return
+        }
+        flush()
+    }
+
+    public func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+
+    /// Sends close_notify, then half-closes TCP once it is out.
+    public func shutdown() {
+        guard !failed && !isClosed else { return }
+        _ = session.shutdown()
+        flush()
+        if tcp.state == .connected && !tcp.isShutdownRequested { try? tcp.shutdown() }
+    }
+
+    public func close() { tcp.close() }
+
+    // MARK: the pump
+
+    /// Moves every byte the session wants to send into TCP writes.
+    private func flush() {
+        while true {
+            let n = ciphertextOut.withUnsafeMutableBytes { session.takeCiphertext(into: $0) }
+            if n == 0 { return }
+            let outcome = ciphertextOut.withUnsafeBytes { tcp.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if outcome == .closed { return }
+        }
+    }
+
+    private func advance() {
+        if !session.isHandshakeComplete {
+            switch session.handshake() {
+            case .needsInput:
+                flush()
+                return
+            case .failed(let e):
+                fail(.tls(e))
+                return
+            case .progress:
+                handshakeDoneNs = MonotonicTime.nowNs()
+                flush()
+                delegate?.tlsConnectionDidHandshake(self)
+                if !pendingPlaintext.isEmpty {
+                    let held = pendingPlaintext
+                    pendingPlaintext = []
+                    write(held)
+                }
+            }
+        }
+        // Keep reading until the session needs input: tickets and the response may both be buffered.
+        while !failed && !isClosed {
+            let step = plaintext.withUnsafeMutableBytes { session.read(into: $0) }
+            switch step {
+            case .progress(.bytes(let n)):
+                if n > 0 { plaintext.withUnsafeBytes { delegate?.tlsConnection(self, didRead: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } }
+            case .progress(.closeNotify):
+                flush()
+                delegate?.tlsConnectionPeerDidClose(self, closeNotify: true)
+                return
+            case .needsInput:
+                flush()
+                return
+            case .failed(let e):
+                fail(.tls(e))
+                return
+            }
+        }
+    }
+
+    /// Reports the first failure once, after flushing any alert, then closes.
+    private func fail(_ error: TLSConnectionError) {
+        guard !failed else { return }
+        failed = true
+        flush()
+        delegate?.tlsConnection(self, didFail: error)
+        tcp.close()
+    }
+}
+
+extension TLSConnection: TCPConnectionDelegate {
+    public func connectionDidConnect(_ connection: TCPConnection) { advance() }
+
+    public func connection(_ connection: TCPConnection, didRead bytes: UnsafeRawBufferPointer) {
+        session.feed(bytes)
+        advance()
+    }
+
+    public func connectionDidReadEOF(_ connection: TCPConnection) {
+        if !session.isHandshakeComplete {
+            fail(.closedDuringHandshake)
+        } else {
+            delegate?.tlsConnectionPeerDidClose(self, closeNotify: false)
+        }
+    }
+
+    public func connection(_ connection: TCPConnection, didFail error: UVError) {
+        guard !failed else { return }
+        failed = true
+        delegate?.tlsConnection(self, didFail: .transport(error))
+    }
+
+    public func connectionDidClose(_ connection: TCPConnection) {
+        isClosed = true
+        delegate?.tlsConnectionDidClose(self)
+        delegate = nil
+    }
+}
