@@ -55,11 +55,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Third-party peers for tests (openssl s_server), shared by test targets.
+        .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["estbench"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["estbench", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -4,28 +4,9 @@ import XCTest
 /// The real `estbench` binary, run as a user would: exit codes, messages, files, and what third-party
 /// tools make of its output.
 final class CLITests: XCTestCase {
-    static var binary: URL {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("estbench"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("estbench"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
-
     @discardableResult
     func run(_ arguments: [String], tool: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = tool ?? Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runEstbench(arguments, tool: tool)
     }
 
     func temporaryDirectory() throws -> URL {
