@@ -57,11 +57,11 @@ let package = Package(
 
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "DERTests", dependencies: ["DER"], swiftSettings: strict),
+        .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["estbench", "TestSupport"], swiftSettings: strict),
     ]
 )

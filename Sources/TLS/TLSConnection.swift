@@ -35,10 +35,14 @@ public final class TLSConnection {
             tcp.close()
             throw .tls(error)
         }
-        plaintext = [UInt8](repeating: 0, count: 16 * 1024)
-        ciphertextOut = [UInt8](repeating: 0, count: 16 * 1024 + 512)
+        plaintext = TLSConnection.plaintextBuffer()
+        ciphertextOut = TLSConnection.ciphertextBuffer()
         tcp.delegate = self
     }
+
+    /// One TLS record of plaintext, and one record plus overhead of ciphertext, per connection.
+    private static func plaintextBuffer() -> [UInt8] { [UInt8](repeating: 0, count: 16 * 1024) }
+    private static func ciphertextBuffer() -> [UInt8] { [UInt8](repeating: 0, count: 16 * 1024 + 512) }
 
     /// Server side: wraps an accepted TCP connection (call from `listener(_:didAccept:)`).
     public init(accepted: TCPConnection, context: TLSContext) throws(TLSConnectionError) {
@@ -49,8 +53,8 @@ public final class TLSConnection {
             accepted.close()
             throw .tls(error)
         }
-        plaintext = [UInt8](repeating: 0, count: 16 * 1024)
-        ciphertextOut = [UInt8](repeating: 0, count: 16 * 1024 + 512)
+        plaintext = TLSConnection.plaintextBuffer()
+        ciphertextOut = TLSConnection.ciphertextBuffer()
         tcp.delegate = self
     }
 

@@ -1,21 +1,7 @@
+@_exported import TestSupport
 import XCTest
 @testable import HTTP
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator so every random chunking and random
-/// message in these tests is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The bytes of `text`, exactly (write `\r\n` where the wire has CRLF).
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestSupport
 import XCTest
 
 /// Runs a command-line tool (the `openssl` command and friends) and returns its exit code and output.
@@ -29,15 +30,3 @@ func makeTemporaryDirectory(_ test: XCTestCase) throws -> URL {
     return url
 }
 
-/// A small deterministic generator for seeded tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
