@@ -1,4 +1,7 @@
 import CLibUV
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A listening TCP socket bound to an IPv4 or IPv6 address (port 0: the kernel picks; read it
 /// from `localAddress`) that hands each accepted socket to its delegate as a `TCPConnection`.
@@ -15,19 +18,30 @@ public final class TCPListener: LoopHandle {
 
     private let tcp: UnsafeMutablePointer<uv_tcp_t>
 
+    /// - Parameter reusePort: `SO_REUSEPORT`, so that one listener per worker thread can bind the
+    ///   same address and the kernel spreads incoming connections across them.
     public init(
         loop: Loop, address: SocketAddress, backlog: Int32 = 511,
         readBufferSize: Int = TCPConnection.defaultReadBufferSize, noDelay: Bool = true,
-        delegate: (any TCPListenerDelegate)? = nil
+        reusePort: Bool = false, delegate: (any TCPListenerDelegate)? = nil
     ) throws(UVError) {
         let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
         do {
-            try uvCheck(uv_tcp_init(loop.openUVLoop, tcp), .tcpInit)
+            let family = address.family == .ipv4 ? AF_INET : AF_INET6
+            try uvCheck(uv_tcp_init_ex(loop.openUVLoop, tcp, UInt32(family)), .tcpInit)
         } catch {
             tcp.deallocate()
             throw error
         }
         do {
+            if reusePort {
+                var fd: uv_os_fd_t = -1
+                try uvCheck(uv_fileno(asHandle(tcp), &fd), .bind)
+                var on: Int32 = 1
+                if setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                    try uvCheck(-errno, .bind)
+                }
+            }
             // libuv reports EADDRINUSE from bind through listen.
             try address.withSockAddr { address throws(UVError) in
                 try uvCheck(uv_tcp_bind(tcp, address, 0), .bind)
