@@ -41,6 +41,11 @@ let package = Package(
         // TLS through OpenSSL memory BIOs (TLSContext, TLSSession) and its glue to TCPConnection.
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims", "EventLoop", "PKI", "DER"], swiftSettings: strict),
 
+        // EST operations, paths, media types, request bodies and response validation.
+        .target(name: "EST", dependencies: ["HTTP", "PKI", "DER"], swiftSettings: strict),
+        // The built-in EST server: EventLoop + TLS + HTTP + PKI.
+        .target(name: "Server", dependencies: ["EST", "EventLoop", "TLS", "HTTP", "PKI", "DER"], swiftSettings: strict),
+
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
         // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
@@ -49,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "estbench",
             dependencies: [
-                "DER", "PKI", "EventLoop", "HTTP", "TLS",
+                "DER", "PKI", "EventLoop", "HTTP", "TLS", "EST", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -122,6 +122,17 @@ public final class TCPConnection: LoopHandle {
         uv_close(asHandle(tcp), onHandleClosed)
     }
 
+    /// Closes with a TCP reset (RST, `uv_tcp_close_reset`) instead of a FIN: how a server aborts,
+    /// and what the built-in server's reset fault sends.
+    public func closeWithReset() {
+        guard state != .closing, state != .closed else { return }
+        state = .closing
+        closeConnectTimer()
+        if uv_tcp_close_reset(tcp, onHandleClosed) != 0 {
+            uv_close(asHandle(tcp), onHandleClosed)
+        }
+    }
+
     /// The local address of the socket.
     public func localAddress() throws(UVError) -> SocketAddress {
         try SocketAddress(of: tcp, peer: false)

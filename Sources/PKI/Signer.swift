@@ -117,4 +117,7 @@ final class Digest: @unchecked Sendable {
 
     static let sha256 = Digest("SHA256")
     static let sha384 = Digest("SHA384")
+    static let sha512 = Digest("SHA512")
+    /// For key identifiers (RFC 5280 4.2.1.2), not for signatures.
+    static let sha1 = Digest("SHA1")
 }

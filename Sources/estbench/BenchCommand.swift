@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a hot path in process, beside its baseline, as ratios.",
-        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self, BenchHandshakeCommand.self]
+        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self, BenchHandshakeCommand.self, BenchIssueCommand.self]
     )
 }
 
@@ -141,6 +141,37 @@ struct BenchHandshakeCommand: ParsableCommand {
             }
         }
         if options.json { BenchReport.printJSON(benchmark: "handshake", rows: rows) }
+    }
+}
+
+/// Which CA key types `bench issue` covers.
+enum BenchCAKeyChoice: String, ExpressibleByArgument, CaseIterable {
+    case p256, p384, rsa2048, ed25519, all
+
+    var keyTypes: [KeyType] {
+        self == .all ? [.p256, .p384, .rsa2048, .ed25519] : [KeyType(rawValue: rawValue)!]
+    }
+}
+
+struct BenchIssueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "The server's issuance path (CSR parse + verify + TBSCertificate + sign + PKCS#7) beside verify+sign and OpenSSL's X509 path."
+    )
+
+    @Option(name: .customLong("ca-key"), help: "CA key type: p256, p384, rsa2048, ed25519 or all.")
+    var caKey: BenchCAKeyChoice = .all
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        var rows: [BenchmarkRow] = []
+        for type in caKey.keyTypes {
+            let r = try BenchReport.measure { try IssueBenchmark.run(caKeyType: type, rounds: options.rounds) }
+            rows += r
+            if !options.json { BenchReport.printTable(r, header: rows.count == r.count) }
+        }
+        if options.json { BenchReport.printJSON(benchmark: "issue", rows: rows) }
     }
 }
 

@@ -1,0 +1,80 @@
+import Dispatch
+import EventLoop
+import Glibc
+import Synchronization
+import TLS
+
+/// The built-in EST server: N worker threads, each with its own loop and listener on one shared
+/// port. `start()` returns once every worker listens; `stop()` (any thread) ends them all and
+/// joins. Counters are summed after join.
+public final class ESTServer: @unchecked Sendable {
+    public let configuration: ServerConfiguration
+    public let log: ServerLog
+    private var workers: [ServerWorker] = []
+    private var threads: [pthread_t] = []
+    public private(set) var port: UInt16 = 0
+    private let makeService: @Sendable (Int) throws -> ESTService
+    private let tlsContext: TLSContext
+
+    /// - Parameter makeService: the EST service of worker `i` (each with its own signing contexts).
+    init(configuration: ServerConfiguration, tlsContext: TLSContext, log: ServerLog,
+         makeService: @escaping @Sendable (Int) throws -> ESTService) {
+        self.configuration = configuration
+        self.tlsContext = tlsContext
+        self.log = log
+        self.makeService = makeService
+    }
+
+    /// Starts every worker; the first binds the configured address (port 0: the kernel picks) and
+    /// the others the same port.
+    public func start() throws {
+        var address = configuration.listen
+        for i in 0..<max(1, configuration.threads) {
+            let worker = try ServerWorker(index: i, tlsContext: tlsContext, limits: configuration.limits,
+                                          service: try makeService(i), log: log)
+            try worker.bind(address: address)
+            if i == 0, let bound = worker.listener?.port {
+                port = bound
+                address = try SocketAddress(ip: address.ip, port: bound)
+            }
+            workers.append(worker)
+        }
+        for worker in workers {
+            let box = Unmanaged.passRetained(WorkerBox(worker)).toOpaque()
+            var thread = pthread_t()
+            guard pthread_create(&thread, nil, runWorker, box) == 0 else {
+                Unmanaged<WorkerBox>.fromOpaque(box).release()
+                stop()
+                throw ServerError.threads("pthread_create failed")
+            }
+            threads.append(thread)
+        }
+    }
+
+    /// Stops accepting, closes connections, ends and joins every worker thread.
+    public func stop() {
+        for w in workers { w.stop() }
+        for t in threads { pthread_join(t, nil) }
+        threads = []
+    }
+
+    /// Events counted by all workers (valid after `stop()`).
+    public var counts: [ServerEvent: Int] {
+        var out: [ServerEvent: Int] = [:]
+        for w in workers {
+            for (i, e) in ServerEvent.allCases.enumerated() { out[e, default: 0] += w.counts[i] }
+        }
+        return out
+    }
+}
+
+/// Carries a worker into its thread (the worker is confined to that thread from then on).
+private final class WorkerBox: @unchecked Sendable {
+    let worker: ServerWorker
+    init(_ worker: ServerWorker) { self.worker = worker }
+}
+
+private func runWorker(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    Unmanaged<WorkerBox>.fromOpaque(context!).takeRetainedValue().worker.run()
+    return nil
+}

@@ -1,0 +1,170 @@
+import DER
+import EST
+import HTTP
+import PKI
+import TLS
+
+/// The EST endpoints of one worker (RFC 7030): routing, authentication, enrollment through this
+/// worker's own `CertificateIssuer`, and the configured faults. Worker thread only.
+final class ESTService {
+    let authority: CertificateAuthority
+    let configuration: ServerConfiguration
+    let issuer: CertificateIssuer
+    /// For serverkeygen, whose CSR is checked but not issued as is.
+    let verifier: CSRVerifier
+    private let basic: BasicAuthenticator
+    private let responses: ResponseTemplates
+    /// A late fault drawn for the request being handled.
+    var pendingFault: FaultPlan.Fault?
+    private let cacertsBody: [UInt8]
+    private let csrattrsBody: [UInt8]
+    private var random: FaultDraw
+    let serverKeyGenerator: KeyGenerator
+
+    init(authority: CertificateAuthority, configuration: ServerConfiguration, worker: Int) throws {
+        self.authority = authority
+        self.configuration = configuration
+        issuer = try authority.makeIssuer(validityDays: configuration.validityDays)
+        verifier = try CSRVerifier()
+        basic = BasicAuthenticator(users: configuration.users)
+        responses = try ResponseTemplates()
+        cacertsBody = Base64.encode(authority.cacerts)
+        csrattrsBody = Base64.encode(ESTService.csrAttributes(for: authority.issuingKey.type,
+                                                              channelBinding: configuration.requireChannelBinding))
+        random = FaultDraw(seed: configuration.faults.seed &+ UInt64(worker) &* 0x9E37_79B9)
+        serverKeyGenerator = try KeyGenerator(type: .p256)
+    }
+
+    /// 400 for a request the HTTP parser refused (413 when the body is too large).
+    func badRequest(_ error: HTTPError) -> ServerResponse {
+        if case .bodyTooLarge = error { return text(responses.tooLarge, "request body too large\n", close: true) }
+        return text(responses.badRequest, "bad HTTP request: \(error)\n", close: true)
+    }
+
+    func respond(to request: ServerRequest) -> ServerResponse {
+        let path: ESTPath
+        do { path = try ESTPath(target: request.target) } catch { return text(responses.notFound, "\(error)\n") }
+        if let label = path.label, !configuration.labels.contains(label) {
+            return text(responses.notFound, "unknown CA label \"\(label)\"\n")
+        }
+        let op = path.operation
+        guard request.method == (op.usesPOST ? .post : .get) else {
+            return text(responses.methodNotAllowed(op), "\(op) takes \(op.usesPOST ? "POST" : "GET")\n")
+        }
+        if let fault = configuration.faults.fault(for: op, draw: random.next()), let response = early(fault) {
+            return response
+        }
+        if op != .cacerts && op != .csrattrs, let refusal = authenticate(request, operation: op) {
+            return refusal
+        }
+        var response: ServerResponse
+        switch op {
+        case .cacerts: response = ServerResponse(template: responses.cacerts, body: cacertsBody)
+        case .csrattrs: response = ServerResponse(template: responses.csrattrs, body: csrattrsBody)
+        case .simpleenroll, .simplereenroll: response = enroll(request, renewal: op == .simplereenroll)
+        case .serverkeygen: response = serverKeyGen(request)
+        case .fullcmc: response = text(responses.notImplemented, "fullcmc is not supported by this server\n")
+        }
+        return late(response, operation: op)
+    }
+
+    // MARK: authentication
+
+    /// nil when the request may proceed; otherwise the 401/403 to send.
+    private func authenticate(_ request: ServerRequest, operation: ESTOperation) -> ServerResponse? {
+        if operation == .simplereenroll {
+            return request.clientCertificate == nil
+                ? text(responses.forbidden, "re-enrollment needs the current certificate as TLS client certificate\n") : nil
+        }
+        switch configuration.authentication {
+        case .none: return nil
+        case .cert:
+            return request.clientCertificate == nil ? text(responses.forbidden, "a TLS client certificate is required\n") : nil
+        case .basic:
+            return basic.accepts(request.authorization) ? nil : text(responses.unauthorized, "credentials required\n")
+        case .certOrBasic:
+            return request.clientCertificate != nil || basic.accepts(request.authorization)
+                ? nil : text(responses.unauthorized, "a client certificate or credentials are required\n")
+        }
+    }
+
+    // MARK: enrollment
+
+    /// The CSR of a simpleenroll/simplereenroll/serverkeygen body (base64 DER, RFC 8951 lenient).
+    /// A request body's CSR, or the response refusing it.
+    enum CSRBody {
+        case der([UInt8])
+        case refused(ServerResponse)
+    }
+
+    func csr(of request: ServerRequest) -> CSRBody {
+        guard let type = request.contentType, type.lowercased().hasPrefix(ESTMediaType.pkcs10) else {
+            return .refused(text(responses.unsupportedMediaType, "expected Content-Type \(ESTMediaType.pkcs10)\n"))
+        }
+        // A stray trailing NUL (seen from real clients) is tolerated.
+        var body = request.body[...]
+        while body.last == 0 { body = body.dropLast() }
+        do { return .der(try Base64.decode(body)) } catch {
+            return .refused(text(responses.badRequest, "CSR body is not base64: \(error)\n"))
+        }
+    }
+
+    private func enroll(_ request: ServerRequest, renewal: Bool) -> ServerResponse {
+        let der: [UInt8]
+        switch csr(of: request) {
+        case .der(let d): der = d
+        case .refused(let r): return r
+        }
+        let view: CSRView
+        do { view = try CSRView(der: der) } catch { return text(responses.badRequest, "CSR is not valid DER: \(error)\n") }
+        if configuration.requireChannelBinding, let refusal = checkChannelBinding(view, request) { return refusal }
+        if renewal, let certificate = request.clientCertificate, let refusal = checkRenewal(view, certificate: certificate) {
+            return refusal
+        }
+        do {
+            let issued = try issuer.issue(view)
+            return ServerResponse(template: responses.certsOnly, body: Base64.encode(issued.certsOnly))
+        } catch {
+            if error.isRequestError { return text(responses.badRequest, "CSR refused: \(error)\n") }
+            return text(responses.internalError, "issuance failed\n")
+        }
+    }
+
+    /// RFC 7030 3.5: challengePassword must carry this connection's tls-unique / tls-exporter, base64.
+    private func checkChannelBinding(_ view: CSRView, _ request: ServerRequest) -> ServerResponse? {
+        guard let binding = request.channelBinding else { return text(responses.badRequest, "no channel binding on this connection\n") }
+        let expected = Base64.encodeString(binding.bytes, lineLength: 0)
+        let given = (try? view.challengePassword()) ?? nil
+        guard let given, BasicAuthenticator.constantTimeEquals(Array(given.utf8), Array(expected.utf8)) else {
+            return text(responses.badRequest, "challengePassword does not carry this TLS connection's channel binding\n")
+        }
+        return nil
+    }
+
+    /// RFC 7030 4.2.2: the renewed certificate's subject and SAN must be the current one's.
+    private func checkRenewal(_ view: CSRView, certificate: [UInt8]) -> ServerResponse? {
+        guard let current = try? CertificateView(der: certificate[...]) else {
+            return text(responses.forbidden, "the client certificate cannot be read\n")
+        }
+        guard DERElement.bytesEqual(current.subject, view.subject) else {
+            return text(responses.forbidden, "the CSR subject differs from the certificate being renewed\n")
+        }
+        let currentSAN = current.subjectAltName
+        let requestedSAN = (try? view.requestedExtensions().first { $0.oid == OIDs.subjectAltName }?.value) ?? nil
+        if let currentSAN, let requestedSAN, !DERElement.bytesEqual(currentSAN, requestedSAN) {
+            return text(responses.forbidden, "the CSR subjectAltName differs from the certificate being renewed\n")
+        }
+        if (currentSAN == nil) != (requestedSAN == nil) {
+            return text(responses.forbidden, "the CSR subjectAltName differs from the certificate being renewed\n")
+        }
+        return nil
+    }
+
+    // MARK: helpers
+
+    var faultTemplates: ResponseTemplates { responses }
+
+    func text(_ template: HTTPResponseTemplate, _ message: String, close: Bool = false) -> ServerResponse {
+        ServerResponse(template: template, body: Array(message.utf8), close: close)
+    }
+}

@@ -1,0 +1,33 @@
+import EventLoop
+import TLS
+
+/// Everything `estbench serve` is started with (secrets come from files or the environment,
+/// never from the command line).
+public struct ServerConfiguration: Sendable {
+    /// How clients prove who they are.
+    public enum Authentication: String, Sendable, CaseIterable {
+        case none, basic, cert
+        case certOrBasic = "cert-or-basic"
+    }
+
+    public var listen: SocketAddress
+    public var threads: Int
+    public var authentication: Authentication = .none
+    /// CSRs must carry the connection's tls-unique / tls-exporter value in challengePassword.
+    public var requireChannelBinding = false
+    /// user → password for Basic authentication.
+    public var users: [String: String] = [:]
+    /// CA labels served besides the unlabeled path (empty: no labels).
+    public var labels: [String] = []
+    public var validityDays = 30
+    public var limits = ServerLimits()
+    public var faults = FaultPlan()
+    public var minimumTLSVersion: TLSVersion = .tls12
+    public var maximumTLSVersion: TLSVersion = .tls13
+    public var resumption: TLSConfiguration.Resumption = .tickets
+
+    public init(listen: SocketAddress, threads: Int) {
+        self.listen = listen
+        self.threads = threads
+    }
+}

@@ -1,0 +1,177 @@
+import EventLoop
+import HTTP
+import TLS
+
+/// One client connection of the built-in server: TLS, the incremental request parser, the
+/// idle/request timer, and the response in flight. Loop thread only; retained by its TLS
+/// connection (and the worker's set) until closed.
+final class ServerConnection: TLSConnectionDelegate {
+    unowned let worker: ServerWorker
+    let tls: TLSConnection
+    private var parser: HTTPRequestParser
+    private var timer: EventLoop.Timer?
+    private var responseBuffer: [UInt8] = []
+    /// Bytes after a complete request (pipelining), parsed once the response is out.
+    private var pending: [UInt8] = []
+    private var responding = false
+    private var closing = false
+    private var inRequest = false
+
+    init(worker: ServerWorker, accepted: TCPConnection) throws {
+        self.worker = worker
+        tls = try TLSConnection(accepted: accepted, context: worker.tlsContext)
+        parser = HTTPRequestParser(limits: worker.limits.http)
+        tls.delegate = self
+        timer = try EventLoop.Timer(loop: worker.loop) {}
+        timer?.handler = { [unowned self] in self.timedOut() }
+        armIdleTimer()
+    }
+
+    private func armIdleTimer() {
+        inRequest = false
+        try? timer?.start(timeoutMs: worker.limits.idleTimeoutMs)
+    }
+
+    private func timedOut() {
+        worker.count(inRequest ? .requestTimeout : .idleTimeout)
+        close()
+    }
+
+    private func close() {
+        guard !closing else { return }
+        closing = true
+        timer?.close()
+        timer = nil
+        tls.close()
+    }
+
+    // MARK: requests
+
+    private func consume(_ bytes: UnsafeRawBufferPointer) {
+        if responding {
+            pending.append(contentsOf: bytes)
+            return
+        }
+        if !inRequest && bytes.count > 0 {
+            // The whole request must arrive within the request timeout, however slowly it starts.
+            inRequest = true
+            try? timer?.start(timeoutMs: worker.limits.requestTimeoutMs)
+        }
+        switch parser.feed(bytes) {
+        case .needsInput:
+            return
+        case .complete(let consumed):
+            if consumed < bytes.count { pending.append(contentsOf: bytes[consumed...]) }
+            handleRequest()
+        case .failed(let error):
+            worker.count(.badRequest)
+            worker.note(.badRequest, "\(error)")
+            let response = worker.service.badRequest(error)
+            respond(response)
+        }
+    }
+
+    private func handleRequest() {
+        timer?.stop()
+        let headers = parser.headers
+        let request = ServerRequest(
+            method: parser.method,
+            target: parser.target,
+            contentType: headers.value(named: "content-type"),
+            authorization: headers.value(named: "authorization"),
+            body: parser.body,
+            clientCertificate: tls.session.peerCertificate,
+            channelBinding: tls.session.channelBinding)
+        var response = worker.service.respond(to: request)
+        if !parser.keepAlive { response.close = true }
+        respond(response)
+    }
+
+    private func respond(_ response: ServerResponse) {
+        responding = true
+        if response.delayMs > 0 {
+            do {
+                let delay = try EventLoop.Timer(loop: worker.loop) {}
+                delay.handler = { [unowned self, delay] in
+                    delay.close()
+                    self.write(response)
+                }
+                try delay.start(timeoutMs: response.delayMs)
+            } catch {
+                write(response)
+            }
+        } else {
+            write(response)
+        }
+    }
+
+    private func write(_ response: ServerResponse) {
+        guard !closing else { return }
+        if response.disruption == .reset {
+            closing = true
+            timer?.close()
+            timer = nil
+            tls.tcp.closeWithReset()
+            return
+        }
+        responseBuffer.removeAll(keepingCapacity: true)
+        response.template.encode(body: response.body, connection: response.close ? .close : .implicit, into: &responseBuffer)
+        if response.disruption == .closeMidResponse {
+            // Half the response, then a bare FIN (no close_notify): a truncated response.
+            let half = max(1, responseBuffer.count / 2)
+            responseBuffer.withUnsafeBytes { tls.write(UnsafeRawBufferPointer(rebasing: $0[0..<half])) }
+            try? tls.tcp.shutdown()
+            armIdleTimer()
+            return
+        }
+        tls.write(responseBuffer)
+        responding = false
+        if response.close {
+            // close_notify and FIN go out after the response; the peer's close (or the idle
+            // timer) then closes the connection, so nothing queued is cut off.
+            tls.shutdown()
+            armIdleTimer()
+            return
+        }
+        parser.reset()
+        armIdleTimer()
+        if !pending.isEmpty {
+            let next = pending
+            pending = []
+            next.withUnsafeBytes { consume($0) }
+        }
+    }
+
+    // MARK: TLSConnectionDelegate
+
+    func tlsConnectionDidHandshake(_ connection: TLSConnection) {
+        worker.count(.handshake)
+    }
+
+    func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
+        consume(plaintext)
+    }
+
+    func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {
+        close()
+    }
+
+    func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
+        switch error {
+        case .tls(let e):
+            worker.count(.tlsFailure)
+            worker.note(.tlsFailure, "\(e)")
+        case .transport, .closedDuringHandshake:
+            worker.count(.transportFailure)
+        }
+        closing = true
+        timer?.close()
+        timer = nil
+    }
+
+    func tlsConnectionDidClose(_ connection: TLSConnection) {
+        timer?.close()
+        timer = nil
+        worker.connectionClosed(self)
+    }
+}

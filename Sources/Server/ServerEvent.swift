@@ -1,0 +1,4 @@
+/// What the server counts per worker and logs once per kind: the error classes of the serve side.
+public enum ServerEvent: String, Sendable, CaseIterable {
+    case handshake, request, issued, badRequest, tlsFailure, transportFailure, idleTimeout, requestTimeout, fault
+}

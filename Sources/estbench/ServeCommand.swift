@@ -1,0 +1,184 @@
+import ArgumentParser
+import EventLoop
+import Foundation
+import PKI
+import Server
+import TLS
+
+/// `estbench serve`: the built-in EST server (a real CA, real TLS) — the default target of runs and
+/// the server side of the issuance hot path.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the built-in EST server (RFC 7030) with its own CA on 127.0.0.1.",
+        discussion: """
+        Credentials for --auth basic come from --user-file (lines USER:PASSWORD) or the environment \
+        variable ESTBENCH_USERS (USER:PASSWORD[,USER:PASSWORD...]), never from the command line. \
+        Faults: --fault OPERATION:FAULT=FRACTION, FAULT one of \(FaultPlan.Fault.syntax); e.g. \
+        --fault simpleenroll:503=0.1 --fault cacerts:delay:200=1.
+        """
+    )
+
+    @Option(help: "Address to listen on (IPv4 or [IPv6]:port).")
+    var listen = "127.0.0.1:8443"
+
+    @Option(help: "Worker threads, each with its own loop (default: cores).")
+    var threads = WorkerThreads.coreCount
+
+    @Option(name: .customLong("ca-key"), help: "CA key type: p256, p384, rsa2048 or ed25519.")
+    var caKey: KeyType = .p256
+
+    @Option(name: .customLong("ca-dir"), help: "Load the CA from DIR, or create it there (keys mode 0600).")
+    var caDir: String?
+
+    @Flag(help: "Issue from an intermediate CA under the root.")
+    var intermediate = false
+
+    @Option(help: "Authentication: none, basic, cert or cert-or-basic.")
+    var auth: ServerConfiguration.Authentication = .none
+
+    @Flag(name: .customLong("channel-binding"), help: "Require tls-unique / tls-exporter in challengePassword.")
+    var channelBinding = false
+
+    @Option(name: .customLong("user-file"), help: "File of USER:PASSWORD lines for Basic authentication.")
+    var userFile: String?
+
+    @Option(help: "CA label served under /.well-known/est/LABEL/ (repeatable).")
+    var label: [String] = []
+
+    @Option(help: "Validity of issued certificates in days (1...3650).")
+    var validity = 30
+
+    @Option(help: "Fault to inject (repeatable): OPERATION:FAULT=FRACTION.")
+    var fault: [String] = []
+
+    @Option(name: .customLong("fault-seed"), help: "Seed of the fault draws.")
+    var faultSeed: UInt64 = 1
+
+    @Option(name: .customLong("idle-timeout"), help: "Milliseconds a kept-alive connection may wait for its next request.")
+    var idleTimeout: UInt64 = 30_000
+
+    @Option(name: .customLong("request-timeout"), help: "Milliseconds from a request's first byte to its last (slow clients are cut off).")
+    var requestTimeout: UInt64 = 10_000
+
+    @Option(help: "Stop by itself after this many seconds (0: run until SIGINT/SIGTERM).")
+    var duration: Double = 0
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) is out of range; allowed: 1...256") }
+        guard (1...3650).contains(validity) else { throw ValidationError("--validity \(validity) is out of range; allowed: 1...3650 days") }
+        guard [.p256, .p384, .rsa2048, .ed25519].contains(caKey) else {
+            throw ValidationError("--ca-key \(caKey) is not offered for a CA; allowed: p256, p384, rsa2048, ed25519")
+        }
+        guard duration >= 0 else { throw ValidationError("--duration must be 0 or more seconds") }
+        guard (1...3_600_000).contains(idleTimeout), (1...3_600_000).contains(requestTimeout) else {
+            throw ValidationError("--idle-timeout and --request-timeout take 1...3600000 milliseconds")
+        }
+    }
+
+    func run() throws {
+        let address: SocketAddress
+        do { address = try SocketAddress(parsing: listen) } catch {
+            throw CLIError.badInput("--listen \"\(listen)\" is not IPv4:port or [IPv6]:port")
+        }
+        var configuration = ServerConfiguration(listen: address, threads: threads)
+        configuration.authentication = auth
+        configuration.requireChannelBinding = channelBinding
+        configuration.labels = label
+        configuration.validityDays = validity
+        configuration.limits.idleTimeoutMs = idleTimeout
+        configuration.limits.requestTimeoutMs = requestTimeout
+        configuration.users = try users()
+        if (auth == .basic || auth == .certOrBasic) && configuration.users.isEmpty {
+            throw CLIError.badInput("--auth \(auth.rawValue) needs users: --user-file F or ESTBENCH_USERS=USER:PASSWORD")
+        }
+        var faults = FaultPlan()
+        faults.seed = faultSeed
+        for spec in fault {
+            do { try faults.add(spec) } catch { throw CLIError.badInput("--fault: \(error)") }
+        }
+        configuration.faults = faults
+
+        let authority = try makeAuthority()
+        let bundle = try writeBundle(authority)
+        let server: ESTServer
+        do { server = try ESTServer.make(configuration: configuration, authority: authority) } catch {
+            throw CLIError.failed("server: \(error)")
+        }
+        // Signals are taken by this thread only (sigwait): workers never see them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        do { try server.start() } catch { throw CLIError.badInput("cannot listen on \(listen): \(error)") }
+        let host = address.family == .ipv6 ? "[\(address.ip)]" : address.ip
+        Console.out("estbench serve: https://\(host):\(server.port)/.well-known/est/ — \(threads) thread(s), CA \(caKey)"
+                    + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
+                    + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)"))
+        Console.out("try: curl --cacert \(bundle) https://\(host):\(server.port)/.well-known/est/cacerts | base64 -d | openssl pkcs7 -inform DER -print_certs")
+        if duration > 0 {
+            var timeout = timespec(tv_sec: Int(duration), tv_nsec: Int((duration - duration.rounded(.down)) * 1e9))
+            _ = sigtimedwait(&signals, nil, &timeout)
+        } else {
+            var received: Int32 = 0
+            sigwait(&signals, &received)
+        }
+        server.stop()
+        let counts = server.counts
+        Console.out("estbench serve: stopped — " + ServerEvent.allCases.compactMap { e in
+            counts[e].map { $0 > 0 ? "\(e.rawValue) \($0)" : nil } ?? nil
+        }.joined(separator: ", "))
+    }
+
+    func users() throws -> [String: String] {
+        var lines: [Substring] = []
+        if let userFile {
+            guard let text = try? String(contentsOfFile: userFile, encoding: .utf8) else {
+                throw CLIError.badInput("--user-file \(userFile): cannot read it")
+            }
+            lines += text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        }
+        if let env = ProcessInfo.processInfo.environment["ESTBENCH_USERS"] { lines += env.split(separator: ",") }
+        var users: [String: String] = [:]
+        for (n, line) in lines.enumerated() where !line.isEmpty && !line.hasPrefix("#") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw CLIError.badInput("user entry \(n + 1) is not USER:PASSWORD")
+            }
+            users[String(parts[0])] = String(parts[1])
+        }
+        return users
+    }
+
+    func makeAuthority() throws -> CertificateAuthority {
+        if let caDir, FileManager.default.fileExists(atPath: caDir + "/root.pem") {
+            do { return try CertificateAuthority.load(from: caDir) } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
+        }
+        var options = CertificateAuthority.Options()
+        options.keyType = caKey
+        options.intermediate = intermediate
+        let authority: CertificateAuthority
+        do { authority = try CertificateAuthority(options: options) } catch { throw CLIError.failed("CA: \(error)") }
+        if let caDir {
+            do {
+                try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true)
+                try authority.save(to: caDir)
+            } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
+        }
+        return authority
+    }
+
+    /// The PEM bundle clients trust (the root), beside the CA or in a temporary directory.
+    func writeBundle(_ authority: CertificateAuthority) throws -> String {
+        let directory = caDir ?? (FileManager.default.temporaryDirectory.path + "/estbench-serve-\(getpid())")
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/cacerts.pem"
+        do { try PEM.encode(authority.root, label: "CERTIFICATE").write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw CLIError.badInput("cannot write the CA bundle to \(path): \(error)")
+        }
+        return path
+    }
+}
+
+extension ServerConfiguration.Authentication: ExpressibleByArgument {}
