@@ -72,6 +72,23 @@ final class ServeTests: ServeTestCase {
         XCTAssertTrue(summary.contains("stopped"), summary)
     }
 
+    func testLabelsAndCertificateAuthentication() throws {
+        let server = try ServeProcess(["--auth", "cert", "--label", "devices"])
+        defer { server.stop() }
+        XCTAssertEqual(try curl(server, "devices/cacerts").code, 200)
+        XCTAssertEqual(try curl(server, "printers/cacerts").code, 404)
+        let csr = try makeCSR("device-7")
+        XCTAssertEqual(try curl(server, "simpleenroll", post: csr).code, 403, "no client certificate")
+        // A client certificate from this CA (signed with the root key by the openssl command).
+        XCTAssertEqual(try tool(["openssl", "req", "-inform", "DER", "-in", path("device-7.der"), "-out", path("device-7.csr.pem")]).status, 0)
+        let signed = try tool(["openssl", "x509", "-req", "-in", path("device-7.csr.pem"), "-CA", server.caDirectory + "/root.pem",
+                               "-CAkey", server.caDirectory + "/root.key", "-CAcreateserial", "-out", path("client.pem"), "-days", "1"],
+                              in: work)
+        XCTAssertEqual(signed.status, 0, signed.stderr)
+        let withCert = try curl(server, "devices/simpleenroll", post: csr, extra: ["--cert", path("client.pem"), "--key", path("device-7.key")])
+        XCTAssertEqual(withCert.code, 200, String(decoding: withCert.body, as: UTF8.self))
+    }
+
     /// Bad requests get their status and reason; none of them stops the server.
     func testBadRequestsAndSlowClients() throws {
         let server = try ServeProcess(["--request-timeout", "800"])
