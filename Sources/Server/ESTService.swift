@@ -12,6 +12,8 @@ final class ESTService {
     let issuer: CertificateIssuer
     /// For serverkeygen, whose CSR is checked but not issued as is.
     let verifier: CSRVerifier
+    /// The issuing CA's key, signing CMC responses.
+    let cmsSigner: Signer
     private let basic: BasicAuthenticator
     private let responses: ResponseTemplates
     /// A late fault drawn for the request being handled.
@@ -26,6 +28,7 @@ final class ESTService {
         self.configuration = configuration
         issuer = try authority.makeIssuer(validityDays: configuration.validityDays)
         verifier = try CSRVerifier()
+        cmsSigner = try Signer(key: authority.issuingKey)
         basic = BasicAuthenticator(users: configuration.users)
         responses = try ResponseTemplates()
         cacertsBody = Base64.encode(authority.cacerts)
@@ -63,7 +66,7 @@ final class ESTService {
         case .csrattrs: response = ServerResponse(template: responses.csrattrs, body: csrattrsBody)
         case .simpleenroll, .simplereenroll: response = enroll(request, renewal: op == .simplereenroll)
         case .serverkeygen: response = serverKeyGen(request)
-        case .fullcmc: response = text(responses.notImplemented, "fullcmc is not supported by this server\n")
+        case .fullcmc: response = fullCMC(request)
         }
         return late(response, operation: op)
     }

@@ -7,6 +7,7 @@ struct ResponseTemplates {
     let csrattrs: HTTPResponseTemplate
     let certsOnly: HTTPResponseTemplate
     let serverKeyGen: HTTPResponseTemplate
+    let cmcResponse: HTTPResponseTemplate
     let badRequest: HTTPResponseTemplate
     let unauthorized: HTTPResponseTemplate
     let forbidden: HTTPResponseTemplate
@@ -14,7 +15,6 @@ struct ResponseTemplates {
     let tooLarge: HTTPResponseTemplate
     let unsupportedMediaType: HTTPResponseTemplate
     let internalError: HTTPResponseTemplate
-    let notImplemented: HTTPResponseTemplate
     let unavailable: HTTPResponseTemplate
     let wrongContentType: HTTPResponseTemplate
     private let methodGET: HTTPResponseTemplate
@@ -26,6 +26,7 @@ struct ResponseTemplates {
         cacerts = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.pkcs7)
         csrattrs = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.csrattrs)
         certsOnly = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.certsOnly)
+        cmcResponse = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.cmcResponse)
         serverKeyGen = try HTTPResponseTemplate(status: 200, contentType: "\(ESTMediaType.multipartMixed); boundary=\(Self.boundary)")
         let text = "text/plain; charset=utf-8"
         badRequest = try HTTPResponseTemplate(status: 400, contentType: text)
@@ -35,7 +36,6 @@ struct ResponseTemplates {
         tooLarge = try HTTPResponseTemplate(status: 413, contentType: text)
         unsupportedMediaType = try HTTPResponseTemplate(status: 415, contentType: text)
         internalError = try HTTPResponseTemplate(status: 500, contentType: text)
-        notImplemented = try HTTPResponseTemplate(status: 501, contentType: text)
         unavailable = try HTTPResponseTemplate(status: 503, contentType: text, retryAfter: .seconds(1))
         wrongContentType = try HTTPResponseTemplate(status: 200, contentType: "text/html")
         methodGET = try HTTPResponseTemplate(status: 405, contentType: text, extraFields: [("Allow", "GET")])
