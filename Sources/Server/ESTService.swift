@@ -18,6 +18,12 @@ final class ESTService {
     private let responses: ResponseTemplates
     /// A late fault drawn for the request being handled.
     var pendingFault: FaultPlan.Fault?
+    /// Whether the last request issued a certificate / met a fault (read once by the connection, for the counts).
+    private var issuedFlag = false
+    private var faultedFlag = false
+
+    func takeIssued() -> Bool { defer { issuedFlag = false }; return issuedFlag }
+    func takeFaulted() -> Bool { defer { faultedFlag = false }; return faultedFlag }
     private let cacertsBody: [UInt8]
     private let csrattrsBody: [UInt8]
     private var random: FaultDraw
@@ -54,8 +60,9 @@ final class ESTService {
         guard request.method == (op.usesPOST ? .post : .get) else {
             return text(responses.methodNotAllowed(op), "\(op) takes \(op.usesPOST ? "POST" : "GET")\n")
         }
-        if let fault = configuration.faults.fault(for: op, draw: random.next()), let response = early(fault) {
-            return response
+        if let fault = configuration.faults.fault(for: op, draw: random.next()) {
+            faultedFlag = true
+            if let response = early(fault) { return response }
         }
         if op != .cacerts && op != .csrattrs, let refusal = authenticate(request, operation: op) {
             return refusal
@@ -126,6 +133,7 @@ final class ESTService {
         }
         do {
             let issued = try issuer.issue(view)
+            issuedFlag = true
             return ServerResponse(template: responses.certsOnly, body: Base64.encode(issued.certsOnly))
         } catch {
             if error.isRequestError { return text(responses.badRequest, "CSR refused: \(error)\n") }

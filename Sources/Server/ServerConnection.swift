@@ -73,6 +73,7 @@ final class ServerConnection: TLSConnectionDelegate {
 
     private func handleRequest() {
         timer?.stop()
+        worker.count(.request)
         let headers = parser.headers
         let request = ServerRequest(
             method: parser.method,
@@ -84,6 +85,8 @@ final class ServerConnection: TLSConnectionDelegate {
             channelBinding: tls.session.channelBinding)
         var response = worker.service.respond(to: request)
         if !parser.keepAlive { response.close = true }
+        if worker.service.takeIssued() { worker.count(.issued) }
+        if worker.service.takeFaulted() { worker.count(.fault) }
         respond(response)
     }
 

@@ -69,7 +69,7 @@ final class ServeTests: ServeTestCase {
         XCTAssertTrue(String(decoding: parsed.stdout, as: UTF8.self).contains("id-ecPublicKey"))
 
         let summary = server.stop()
-        XCTAssertTrue(summary.contains("stopped"), summary)
+        XCTAssertTrue(summary.contains("stopped") && summary.contains("issued 2"), summary)
     }
 
     func testLabelsAndCertificateAuthentication() throws {
