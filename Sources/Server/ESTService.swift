@@ -38,8 +38,8 @@ final class ESTService {
         basic = BasicAuthenticator(users: configuration.users)
         responses = try ResponseTemplates()
         cacertsBody = Base64.encode(authority.cacerts)
-        csrattrsBody = Base64.encode(ESTService.csrAttributes(for: authority.issuingKey.type,
-                                                              channelBinding: configuration.requireChannelBinding))
+        csrattrsBody = Base64.encode(configuration.csrAttributes
+            ?? ESTService.csrAttributes(for: authority.issuingKey.type, channelBinding: configuration.requireChannelBinding))
         random = FaultDraw(seed: configuration.faults.seed &+ UInt64(worker) &* 0x9E37_79B9)
         serverKeyGenerator = try KeyGenerator(type: .p256)
     }
@@ -70,7 +70,10 @@ final class ESTService {
         var response: ServerResponse
         switch op {
         case .cacerts: response = ServerResponse(template: responses.cacerts, body: cacertsBody)
-        case .csrattrs: response = ServerResponse(template: responses.csrattrs, body: csrattrsBody)
+        case .csrattrs:
+            response = configuration.csrAttributes?.isEmpty == true
+                ? ServerResponse(template: responses.noContent, body: [])
+                : ServerResponse(template: responses.csrattrs, body: csrattrsBody)
         case .simpleenroll, .simplereenroll: response = enroll(request, renewal: op == .simplereenroll)
         case .serverkeygen: response = serverKeyGen(request)
         case .fullcmc: response = fullCMC(request)

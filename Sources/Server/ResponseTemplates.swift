@@ -8,6 +8,7 @@ struct ResponseTemplates {
     let certsOnly: HTTPResponseTemplate
     let serverKeyGen: HTTPResponseTemplate
     let cmcResponse: HTTPResponseTemplate
+    let noContent: HTTPResponseTemplate
     let badRequest: HTTPResponseTemplate
     let unauthorized: HTTPResponseTemplate
     let forbidden: HTTPResponseTemplate
@@ -27,6 +28,7 @@ struct ResponseTemplates {
         csrattrs = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.csrattrs)
         certsOnly = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.certsOnly)
         cmcResponse = try HTTPResponseTemplate(status: 200, contentType: ESTMediaType.cmcResponse)
+        noContent = try HTTPResponseTemplate(status: 204)
         serverKeyGen = try HTTPResponseTemplate(status: 200, contentType: "\(ESTMediaType.multipartMixed); boundary=\(Self.boundary)")
         let text = "text/plain; charset=utf-8"
         badRequest = try HTTPResponseTemplate(status: 400, contentType: text)

@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var minimumTLSVersion: TLSVersion = .tls12
     public var maximumTLSVersion: TLSVersion = .tls13
     public var resumption: TLSConfiguration.Resumption = .tickets
+    /// The csrattrs answer (DER `SEQUENCE OF AttrOrOID`): nil for the default derived from the CA
+    /// key, empty for "none" (204 No Content).
+    public var csrAttributes: [UInt8]?
 
     public init(listen: SocketAddress, threads: Int) {
         self.listen = listen

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DER
 import EventLoop
 import Foundation
 import PKI
@@ -49,6 +50,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Validity of issued certificates in days (1...3650).")
     var validity = 30
 
+    @Option(help: "csrattrs answer: a file with the DER (or base64) SEQUENCE OF AttrOrOID, or \"none\" for 204.")
+    var csrattrs: String?
+
     @Option(help: "Fault to inject (repeatable): OPERATION:FAULT=FRACTION.")
     var fault: [String] = []
 
@@ -89,6 +93,7 @@ struct ServeCommand: ParsableCommand {
         configuration.limits.idleTimeoutMs = idleTimeout
         configuration.limits.requestTimeoutMs = requestTimeout
         configuration.users = try users()
+        configuration.csrAttributes = try csrAttributes()
         if (auth == .basic || auth == .certOrBasic) && configuration.users.isEmpty {
             throw CLIError.badInput("--auth \(auth.rawValue) needs users: --user-file F or ESTBENCH_USERS=USER:PASSWORD")
         }
@@ -99,7 +104,7 @@ struct ServeCommand: ParsableCommand {
         }
         configuration.faults = faults
 
-        let authority = try makeAuthority()
+        let authority = try makeAuthority(listenIP: address.ip)
         let bundle = try writeBundle(authority)
         let server: ESTServer
         do { server = try ESTServer.make(configuration: configuration, authority: authority) } catch {
@@ -151,13 +156,32 @@ struct ServeCommand: ParsableCommand {
         return users
     }
 
-    func makeAuthority() throws -> CertificateAuthority {
+    /// The --csrattrs file: DER or base64 of one DER SEQUENCE; "none": empty (204).
+    func csrAttributes() throws -> [UInt8]? {
+        guard let csrattrs else { return nil }
+        if csrattrs == "none" { return [] }
+        guard let data = FileManager.default.contents(atPath: csrattrs) else {
+            throw CLIError.badInput("--csrattrs \(csrattrs): cannot read it (or give \"none\")")
+        }
+        var bytes = Array(data)
+        if bytes.first != 0x30, let decoded = try? Base64.decode(bytes) { bytes = decoded }
+        guard (try? DERReader.single(bytes).expect(.sequence)) != nil else {
+            throw CLIError.badInput("--csrattrs \(csrattrs): not a DER SEQUENCE (SEQUENCE OF AttrOrOID), in DER or base64")
+        }
+        return bytes
+    }
+
+    func makeAuthority(listenIP: String) throws -> CertificateAuthority {
         if let caDir, FileManager.default.fileExists(atPath: caDir + "/root.pem") {
             do { return try CertificateAuthority.load(from: caDir) } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
         }
         var options = CertificateAuthority.Options()
         options.keyType = caKey
         options.intermediate = intermediate
+        // The server certificate must name the address clients connect to.
+        if !options.serverIPAddresses.contains(listenIP) && listenIP != "0.0.0.0" && listenIP != "::" {
+            options.serverIPAddresses.append(listenIP)
+        }
         let authority: CertificateAuthority
         do { authority = try CertificateAuthority(options: options) } catch { throw CLIError.failed("CA: \(error)") }
         if let caDir {

@@ -89,6 +89,24 @@ final class ServeTests: ServeTestCase {
         XCTAssertEqual(withCert.code, 200, String(decoding: withCert.body, as: UTF8.self))
     }
 
+    func testCsrattrsIsConfigurable() throws {
+        let none = try ServeProcess(["--csrattrs", "none"])
+        XCTAssertEqual(try curl(none, "csrattrs").code, 204)
+        none.stop()
+        // SEQUENCE { challengePassword OID }, given as DER.
+        let der: [UInt8] = [0x30, 0x0B, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x07]
+        try Data(der).write(to: URL(fileURLWithPath: path("attrs.der")))
+        let custom = try ServeProcess(["--csrattrs", path("attrs.der")])
+        defer { custom.stop() }
+        let r = try curl(custom, "csrattrs")
+        XCTAssertEqual(r.code, 200)
+        XCTAssertEqual(Data(base64Encoded: r.body, options: .ignoreUnknownCharacters), Data(der))
+        try Data("not DER".utf8).write(to: URL(fileURLWithPath: path("bad.der")))
+        let bad = try runEstbench(["serve", "--listen", "127.0.0.1:0", "--csrattrs", path("bad.der")])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("not a DER SEQUENCE"), bad.stderr)
+    }
+
     /// Bad requests get their status and reason; none of them stops the server.
     func testBadRequestsAndSlowClients() throws {
         let server = try ServeProcess(["--request-timeout", "800"])
