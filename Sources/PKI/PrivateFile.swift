@@ -15,7 +15,14 @@ public final class PrivateFileWriter {
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 { throw .cannotWrite(path: path, reason: PrivateFileWriter.errorText()) }
         // umask may only clear bits; make sure of 0600 whatever it is.
-        fchmod(fd, 0o600)
+        if fchmod(fd, 0o600) != 0 {
+            let reason = PrivateFileWriter.errorText()
+            close(fd)
+            unlink(temporaryPath)
+            fd = -1
+            committed = true  // nothing left to clean up in deinit
+            throw .cannotWrite(path: path, reason: "cannot set mode 0600: \(reason)")
+        }
     }
 
     deinit {
@@ -43,11 +50,13 @@ public final class PrivateFileWriter {
 
     /// Syncs and renames into place.
     public func commit() throws(PoolFileError) {
-        if fsync(fd) != 0 || close(fd) != 0 {
-            fd = -1
-            throw .cannotWrite(path: path, reason: PrivateFileWriter.errorText())
-        }
+        let synced = fsync(fd) == 0
+        let syncError = synced ? "" : PrivateFileWriter.errorText()
+        let closed = close(fd) == 0
         fd = -1
+        if !synced || !closed {
+            throw .cannotWrite(path: path, reason: synced ? PrivateFileWriter.errorText() : syncError)
+        }
         if rename(temporaryPath, path) != 0 {
             throw .cannotWrite(path: path, reason: PrivateFileWriter.errorText())
         }

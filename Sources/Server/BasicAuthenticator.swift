@@ -19,19 +19,16 @@ struct BasicAuthenticator {
         let user = String(decoding: decoded[..<colon], as: UTF8.self)
         let given = decoded[(colon + 1)...]
         // An unknown user is compared against a dummy password so timing does not reveal it.
-        let expected = users[user] ?? [UInt8](repeating: 0, count: given.count)
+        let expected = users[user] ?? [UInt8](repeating: 0xFF, count: given.count)
         let known = users[user] != nil
         return BasicAuthenticator.constantTimeEquals(Array(given), expected) && known
     }
 
+    /// Equal contents, in time that depends on the length only (lengths are not secret).
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        let n = max(a.count, b.count)
-        for i in 0..<n {
-            let x = i < a.count ? a[i] : 0
-            let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
-        }
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<a.count { difference |= a[i] ^ b[i] }
         return difference == 0
     }
 }

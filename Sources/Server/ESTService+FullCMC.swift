@@ -26,7 +26,7 @@ extension ESTService {
         while body.last == 0 { body = body.dropLast() }
         let der: [UInt8]
         do { der = try Base64.decode(body) } catch { return text(faultTemplates.badRequest, "CMC body is not base64: \(error)\n") }
-        let outcome = processPKIData(der)
+        let outcome = processPKIData(der, request: request)
         guard let response = try? encodeResponse(outcome) else {
             return text(faultTemplates.internalError, "CMC response could not be signed\n")
         }
@@ -34,7 +34,9 @@ extension ESTService {
     }
 
     /// Reads the request and issues what it asks; every problem becomes a failure outcome.
-    private func processPKIData(_ der: [UInt8]) -> CMCOutcome {
+    /// The request's SignerInfo is not checked: proof of possession is each PKCS#10's own signature
+    /// (and, with --channel-binding, its challengePassword), as for simpleenroll.
+    private func processPKIData(_ der: [UInt8], request: ServerRequest) -> CMCOutcome {
         // CMCFailInfo: badAlg(0), badMessageCheck(1), badRequest(2), badTime(3), badCertId(4), unsupportedExt(5)...
         let badRequest = 2
         let requests: [(id: Int, csr: ArraySlice<UInt8>)]
@@ -71,6 +73,11 @@ extension ESTService {
         guard !requests.isEmpty else { return .failed(bodyPartIDs: [], failInfo: badRequest, reason: "no certification request") }
         var certificates: [ArraySlice<UInt8>] = []
         for (id, csr) in requests {
+            if configuration.requireChannelBinding {
+                guard let view = try? CSRView(der: csr), checkChannelBinding(view, request) == nil else {
+                    return .failed(bodyPartIDs: [id], failInfo: badRequest, reason: "challengePassword does not carry this connection's channel binding")
+                }
+            }
             do {
                 let issued = try issuer.issue(csr: csr)
                 certificates.append(issued.certificate)
@@ -97,7 +104,8 @@ extension ESTService {
                                 status.sequence { for id in ids { $0.integer(id) } }
                             case .failed(let ids, let failInfo, let reason):
                                 status.integer(2)
-                                status.sequence { for id in ids { $0.integer(id) } }
+                                // bodyList is SIZE (1..MAX): 0 names the PKIData as a whole.
+                                status.sequence { for id in (ids.isEmpty ? [0] : ids) { $0.integer(id) } }
                                 status.utf8String(reason)
                                 status.integer(failInfo)  // otherInfo: failInfo CMCFailInfo
                             }

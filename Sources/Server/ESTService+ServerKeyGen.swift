@@ -13,6 +13,7 @@ extension ESTService {
         }
         let view: CSRView
         do { view = try CSRView(der: der) } catch { return text(faultTemplates.badRequest, "CSR is not valid DER: \(error)\n") }
+        if configuration.requireChannelBinding, let refusal = checkChannelBinding(view, request) { return refusal }
         do {
             // The request's own signature still proves the client holds its key (RFC 7030 4.4.1).
             _ = try verifier.verify(view)

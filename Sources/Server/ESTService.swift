@@ -51,6 +51,7 @@ final class ESTService {
     }
 
     func respond(to request: ServerRequest) -> ServerResponse {
+        pendingFault = nil  // a fault drawn for an earlier request that ended early must not linger
         let path: ESTPath
         do { path = try ESTPath(target: request.target) } catch { return text(responses.notFound, "\(error)\n") }
         if let label = path.label, !configuration.labels.contains(label) {
@@ -145,7 +146,7 @@ final class ESTService {
     }
 
     /// RFC 7030 3.5: challengePassword must carry this connection's tls-unique / tls-exporter, base64.
-    private func checkChannelBinding(_ view: CSRView, _ request: ServerRequest) -> ServerResponse? {
+    func checkChannelBinding(_ view: CSRView, _ request: ServerRequest) -> ServerResponse? {
         guard let binding = request.channelBinding else { return text(responses.badRequest, "no channel binding on this connection\n") }
         let expected = Base64.encodeString(binding.bytes, lineLength: 0)
         let given = (try? view.challengePassword()) ?? nil

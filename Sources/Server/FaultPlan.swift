@@ -37,7 +37,8 @@ public struct FaultPlan: Sendable, Equatable {
 
         public init?(text: String) {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            switch parts[0] {
+            guard let head = parts.first else { return nil }
+            switch head {
             case "202": self = .accepted(retryAfterSeconds: parts.count == 2 ? Int(parts[1]) ?? -1 : 1)
             case "401": self = .unauthorized
             case "500": self = .internalError

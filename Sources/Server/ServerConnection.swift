@@ -10,6 +10,8 @@ final class ServerConnection: TLSConnectionDelegate {
     let tls: TLSConnection
     private var parser: HTTPRequestParser
     private var timer: EventLoop.Timer?
+    /// The timer of a delayed response (a fault), owned here so a client leaving first cancels it.
+    private var delayTimer: EventLoop.Timer?
     private var responseBuffer: [UInt8] = []
     /// Bytes after a complete request (pipelining), parsed once the response is out.
     private var pending: [UInt8] = []
@@ -29,7 +31,15 @@ final class ServerConnection: TLSConnectionDelegate {
 
     private func armIdleTimer() {
         inRequest = false
-        try? timer?.start(timeoutMs: worker.limits.idleTimeoutMs)
+        startTimer(worker.limits.idleTimeoutMs)
+    }
+
+    /// A connection without its timer could be held forever: if the timer cannot start, close.
+    private func startTimer(_ ms: UInt64) {
+        do { try timer?.start(timeoutMs: ms) } catch {
+            worker.note(.transportFailure, "timer: \(error)")
+            close()
+        }
     }
 
     private func timedOut() {
@@ -40,9 +50,15 @@ final class ServerConnection: TLSConnectionDelegate {
     private func close() {
         guard !closing else { return }
         closing = true
+        stopTimers()
+        tls.close()
+    }
+
+    private func stopTimers() {
         timer?.close()
         timer = nil
-        tls.close()
+        delayTimer?.close()
+        delayTimer = nil
     }
 
     // MARK: requests
@@ -55,7 +71,7 @@ final class ServerConnection: TLSConnectionDelegate {
         if !inRequest && bytes.count > 0 {
             // The whole request must arrive within the request timeout, however slowly it starts.
             inRequest = true
-            try? timer?.start(timeoutMs: worker.limits.requestTimeoutMs)
+            startTimer(worker.limits.requestTimeoutMs)
         }
         switch parser.feed(bytes) {
         case .needsInput:
@@ -95,12 +111,16 @@ final class ServerConnection: TLSConnectionDelegate {
         if response.delayMs > 0 {
             do {
                 let delay = try EventLoop.Timer(loop: worker.loop) {}
-                delay.handler = { [unowned self, delay] in
-                    delay.close()
+                delay.handler = { [weak self] in
+                    guard let self else { return }
+                    self.delayTimer?.close()
+                    self.delayTimer = nil
                     self.write(response)
                 }
                 try delay.start(timeoutMs: response.delayMs)
+                delayTimer = delay
             } catch {
+                worker.note(.fault, "delay timer: \(error); answering at once")
                 write(response)
             }
         } else {
@@ -112,8 +132,7 @@ final class ServerConnection: TLSConnectionDelegate {
         guard !closing else { return }
         if response.disruption == .reset {
             closing = true
-            timer?.close()
-            timer = nil
+            stopTimers()
             tls.tcp.closeWithReset()
             return
         }
@@ -123,7 +142,7 @@ final class ServerConnection: TLSConnectionDelegate {
             // Half the response, then a bare FIN (no close_notify): a truncated response.
             let half = max(1, responseBuffer.count / 2)
             responseBuffer.withUnsafeBytes { tls.write(UnsafeRawBufferPointer(rebasing: $0[0..<half])) }
-            try? tls.tcp.shutdown()
+            do { try tls.tcp.shutdown() } catch { close() }
             armIdleTimer()
             return
         }
@@ -168,13 +187,11 @@ final class ServerConnection: TLSConnectionDelegate {
             worker.count(.transportFailure)
         }
         closing = true
-        timer?.close()
-        timer = nil
+        stopTimers()
     }
 
     func tlsConnectionDidClose(_ connection: TLSConnection) {
-        timer?.close()
-        timer = nil
+        stopTimers()
         worker.connectionClosed(self)
     }
 }

@@ -147,6 +147,9 @@ struct PoolInspectCommand: ParsableCommand {
                         + "\(WorkerThreads.coreCount) threads); every key matches its CSR")
         }
         Console.out("entry \(index):")
+        if header.template.challengePassword != nil {
+            Console.out("note: this CSR carries the template's challengePassword in clear, as every CSR of this pool does")
+        }
         Console.write(1, PEM.encode(contents.entries[index].csr, label: "CERTIFICATE REQUEST"))
     }
 }

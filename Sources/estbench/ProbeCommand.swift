@@ -151,6 +151,7 @@ struct ProbeCommand: ParsableCommand {
         let password: String
         if parts.count == 2 {
             password = String(parts[1])
+            Console.error("estbench: warning: a password given on the command line is visible to other users (ps); prefer --user USER with ESTBENCH_PASSWORD")
         } else if let fromEnvironment = ProcessInfo.processInfo.environment["ESTBENCH_PASSWORD"] {
             password = fromEnvironment
         } else {

@@ -74,7 +74,9 @@ struct ServeCommand: ParsableCommand {
         guard [.p256, .p384, .rsa2048, .ed25519].contains(caKey) else {
             throw ValidationError("--ca-key \(caKey) is not offered for a CA; allowed: p256, p384, rsa2048, ed25519")
         }
-        guard duration >= 0 else { throw ValidationError("--duration must be 0 or more seconds") }
+        guard duration >= 0, duration <= 10_000_000, duration.isFinite else {
+            throw ValidationError("--duration must be 0 to 10000000 seconds")
+        }
         guard (1...3_600_000).contains(idleTimeout), (1...3_600_000).contains(requestTimeout) else {
             throw ValidationError("--idle-timeout and --request-timeout take 1...3600000 milliseconds")
         }
@@ -186,7 +188,8 @@ struct ServeCommand: ParsableCommand {
         do { authority = try CertificateAuthority(options: options) } catch { throw CLIError.failed("CA: \(error)") }
         if let caDir {
             do {
-                try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
                 try authority.save(to: caDir)
             } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
         }

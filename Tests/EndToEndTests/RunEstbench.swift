@@ -20,8 +20,16 @@ func runEstbench(_ arguments: [String], tool: URL? = nil) throws -> (status: Int
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    terminateAfterDeadline(process)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Tests never wait forever on a child: after `seconds` it is terminated (and the test fails on its output).
+func terminateAfterDeadline(_ process: Process, seconds: Double = 120) {
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+        if process.isRunning { process.terminate() }
+    }
 }

@@ -45,7 +45,7 @@ final class ServeFaultTests: ServeTestCase {
             case "close":
                 XCTAssertNotEqual(r.exit, 0, "curl sees a truncated response")
                 XCTAssertTrue(r.code == 200 || r.code == 0)
-                XCTAssertNil(try? certificatePublicKey(ofCertsOnlyBase64: r.body) ?? nil)
+                XCTAssertNil(try certificatePublicKey(ofCertsOnlyBase64: r.body), "no whole certificate arrives")
             case "reset":
                 XCTAssertEqual(r.exit, 56, "curl: failure receiving (connection reset)")
                 XCTAssertEqual(r.code, 0)
@@ -82,10 +82,34 @@ final class ServeFaultTests: ServeTestCase {
         XCTAssertTrue((8...32).contains(unavailable), "about half: \(unavailable) of 40")
         XCTAssertEqual(codes.filter { $0 == 200 }.count + unavailable, 40)
         for (spec, message) in [("cacerts:418=0.5", "unknown fault"), ("enroll:503=1", "unknown operation"),
-                                ("cacerts:503=2", "from 0 to 1"), ("cacerts:503", "OPERATION:FAULT=FRACTION")] {
-            let r = try runEstbench(["serve", "--listen", "127.0.0.1:0", "--fault", spec])
+                                ("cacerts:503=2", "from 0 to 1"), ("cacerts:503", "OPERATION:FAULT=FRACTION"),
+                                ("simpleenroll:=1", "unknown fault")] {
+            let r = try runEstbench(["serve", "--listen", "127.0.0.1:0", "--duration", "5", "--fault", spec])
             XCTAssertEqual(r.status, 2, spec)
             XCTAssertTrue(r.stderr.contains(message), "\(spec): \(r.stderr)")
         }
+    }
+
+    /// A client that leaves while its response is delayed must not take the server down.
+    func testClientLeavingDuringADelayedResponse() throws {
+        let s = try ServeProcess(["--fault", "simpleenroll:delay:1500=1"])
+        defer { s.stop() }
+        let r = try curl(s, "simpleenroll", post: try makeCSR("leaver"), extra: ["--max-time", "0.4"])
+        XCTAssertEqual(r.exit, 28, "curl timed out")
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(try curl(s, "cacerts").code, 200, "still serving after the delayed response's client left")
+        XCTAssertTrue(s.process.isRunning)
+    }
+
+    /// A fault drawn for a request that ends early (here at authentication) does not hit the next one.
+    func testAFaultDoesNotLeakIntoTheNextRequest() throws {
+        let s = try ServeProcess(["--auth", "basic", "--fault", "simpleenroll:close=1", "--threads", "1"],
+                                 environment: ["ESTBENCH_USERS": "u:p"])
+        defer { s.stop() }
+        XCTAssertEqual(try curl(s, "simpleenroll", post: try makeCSR("d")).code, 401)
+        let next = try curl(s, "cacerts")
+        XCTAssertEqual(next.exit, 0)
+        XCTAssertEqual(next.code, 200)
+        XCTAssertNotNil(Data(base64Encoded: next.body, options: .ignoreUnknownCharacters))
     }
 }

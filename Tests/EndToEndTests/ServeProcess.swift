@@ -25,6 +25,7 @@ final class ServeProcess {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        terminateAfterDeadline(process, seconds: 180)
         var text = ""
         var found: UInt16?
         let deadline = Date().addingTimeInterval(20)
@@ -71,6 +72,7 @@ func tool(_ arguments: [String], input: Data? = nil, in directory: String? = nil
     process.standardError = err
     process.standardInput = inp
     try process.run()
+    terminateAfterDeadline(process, seconds: 60)
     if let input { inp.fileHandleForWriting.write(input) }
     try inp.fileHandleForWriting.close()
     let o = out.fileHandleForReading.readDataToEndOfFile()

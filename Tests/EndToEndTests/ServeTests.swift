@@ -102,7 +102,7 @@ final class ServeTests: ServeTestCase {
         XCTAssertEqual(r.code, 200)
         XCTAssertEqual(Data(base64Encoded: r.body, options: .ignoreUnknownCharacters), Data(der))
         try Data("not DER".utf8).write(to: URL(fileURLWithPath: path("bad.der")))
-        let bad = try runEstbench(["serve", "--listen", "127.0.0.1:0", "--csrattrs", path("bad.der")])
+        let bad = try runEstbench(["serve", "--listen", "127.0.0.1:0", "--duration", "5", "--csrattrs", path("bad.der")])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("not a DER SEQUENCE"), bad.stderr)
     }
