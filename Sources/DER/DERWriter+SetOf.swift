@@ -1,6 +1,7 @@
 extension DERWriter {
     /// Reorders the complete TLVs written from `start` to the end into DER SET OF order.
-    /// Already-sorted members (the usual case) cost one pass and no allocation.
+    /// Already-sorted members (the usual case) cost one pass and one small array of ranges; only
+    /// unsorted ones are copied out and written back.
     @usableFromInline internal mutating func sortSetMembers(from start: Int) {
         var ranges: [Range<Int>] = []
         var i = start

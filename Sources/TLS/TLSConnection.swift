@@ -83,7 +83,9 @@ public final class TLSConnection {
         guard !failed && !isClosed else { return }
         _ = session.shutdown()
         flush()
-        if tcp.state == .connected && !tcp.isShutdownRequested { try? tcp.shutdown() }
+        if tcp.state == .connected && !tcp.isShutdownRequested {
+            do { try tcp.shutdown() } catch { fail(.transport(error)) }
+        }
     }
 
     public func close() { tcp.close() }

@@ -15,6 +15,7 @@ struct Estbench: ParsableCommand {
 
 /// Entry point: bad input of any kind (flags, values, files) exits 2 with one line naming the
 /// problem and what is allowed; failures while working exit 1.
+/// The process entry point: parses, runs, and maps errors to exit codes.
 @main
 enum Main {
     static func main() {
