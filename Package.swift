@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C at the edges: system libraries through pkg-config, shims for macros and variadics.
@@ -46,6 +48,12 @@ let package = Package(
         // The built-in EST server: EventLoop + TLS + HTTP + PKI.
         .target(name: "Server", dependencies: ["EST", "EventLoop", "TLS", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
+        // Phase timestamps, HDR histograms per (operation, phase), counters, error taxonomy, timeline.
+        .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
+
+        // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
+        .target(name: "Workload", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
         // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
@@ -62,6 +70,8 @@ let package = Package(
 
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: strict),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),

@@ -1,0 +1,88 @@
+import Histogram
+
+/// Latency histograms (us, `LatencyScale`) per phase plus outcome counters for one operation name in one worker.
+/// Owned by one worker thread; `record` allocates nothing (histograms are preallocated for the whole range).
+public struct OperationMetrics: Sendable {
+    /// Operation name, e.g. "simpleenroll".
+    public let name: String
+    /// One histogram per `Phase` (indexed by `Phase.index`); `.total` is corrected for coordinated omission.
+    var phases: [Histogram<UInt64>]
+    /// Actual start → end, the uncorrected figure kept beside `.total`.
+    public private(set) var totalUncorrected: Histogram<UInt64>
+    /// How late operations started against their schedule (open model only).
+    public private(set) var startLag: Histogram<UInt64>
+    /// Operations per outcome.
+    public private(set) var outcomes: OutcomeCounters
+
+    public init(name: String) {
+        self.name = name
+        phases = Phase.allCases.map { _ in LatencyScale.makeHistogram() }
+        totalUncorrected = LatencyScale.makeHistogram()
+        startLag = LatencyScale.makeHistogram()
+        outcomes = OutcomeCounters()
+    }
+
+    /// Records one finished operation. Connect/TLS/signing/request-written are recorded whenever they happened;
+    /// first-byte, complete and the totals only when a response arrived (`Outcome.receivedResponse`).
+    public mutating func record(stamps: OperationPhaseStamps, outcome: Outcome) {
+        outcomes.add(outcome)
+        if let lagNs = stamps.startLagNs { startLag.record(LatencyScale.us(fromNs: lagNs)) }
+        recordPhase(.connect, stamps)
+        recordPhase(.tls, stamps)
+        recordPhase(.signing, stamps)
+        recordPhase(.requestWritten, stamps)
+        guard outcome.receivedResponse else { return }
+        recordPhase(.firstByte, stamps)
+        recordPhase(.complete, stamps)
+        recordPhase(.total, stamps)
+        if let ns = stamps.uncorrectedTotalNs { totalUncorrected.record(LatencyScale.us(fromNs: ns)) }
+    }
+
+    mutating func recordPhase(_ phase: Phase, _ stamps: OperationPhaseStamps) {
+        if let ns = stamps.durationNs(phase) { phases[phase.index].record(LatencyScale.us(fromNs: ns)) }
+    }
+
+    /// The histogram of `phase`; `corrected: false` only changes `.total` (to the uncorrected figure).
+    public func histogram(_ phase: Phase, corrected: Bool = true) -> Histogram<UInt64> {
+        phase == .total && !corrected ? totalUncorrected : phases[phase.index]
+    }
+
+    /// Operations counted (every outcome).
+    public var count: UInt64 { outcomes.total }
+
+    /// Adds another worker's figures for the same operation: exact histogram addition.
+    public mutating func merge(_ other: OperationMetrics) {
+        for index in phases.indices { phases[index].add(other.phases[index]) }
+        totalUncorrected.add(other.totalUncorrected)
+        startLag.add(other.startLag)
+        outcomes.merge(other.outcomes)
+    }
+}
+
+extension OperationMetrics {
+    /// Key of the uncorrected total histogram in summaries (phases use `Phase.rawValue`).
+    public static let uncorrectedTotalKey = "total_uncorrected"
+    /// Key of the start-lag histogram in summaries.
+    public static let startLagKey = "start_lag"
+
+    /// Rebuilds the metrics from a summary read back from result.json (exact: histograms and counters).
+    public init(summary: OperationSummary) throws(MetricsDecodingError) {
+        self.init(name: summary.name)
+        for (key, encoded) in summary.histograms {
+            let histogram = try encoded.histogram()
+            if let phase = Phase(rawValue: key) {
+                phases[phase.index] = histogram
+            } else if key == Self.uncorrectedTotalKey {
+                totalUncorrected = histogram
+            } else if key == Self.startLagKey {
+                startLag = histogram
+            } else {
+                throw .unknownHistogramKey(operation: summary.name, key: key)
+            }
+        }
+        for (key, count) in summary.counters {
+            guard let outcome = Outcome(key: key) else { throw .unknownOutcomeKey(key) }
+            outcomes.add(outcome, count: count)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// One entry of an ordered lifecycle: an operation performed `repeatCount` times, each followed
+/// by `thinkTimeMs` of idle time.
+public struct LifecycleStep: Sendable, Equatable, Encodable {
+    public var operation: WorkloadOperation
+    public var repeatCount: Int = 1
+    public var thinkTimeMs: Int = 0
+
+    public init(operation: WorkloadOperation, repeatCount: Int = 1, thinkTimeMs: Int = 0) {
+        self.operation = operation
+        self.repeatCount = repeatCount
+        self.thinkTimeMs = thinkTimeMs
+    }
+
+    enum CodingKeys: String, CodingKey { case operation = "op", repeatCount = "repeat", thinkTimeMs }
+}

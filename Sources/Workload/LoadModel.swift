@@ -1,0 +1,18 @@
+/// How work arrives: closed (N devices loop over their lifecycle with think time between passes)
+/// or open (arrivals on a schedule, latency counted from the intended start).
+public enum LoadModel: Sendable, Equatable, Encodable {
+    case closed(devices: Int, thinkTimeMs: Int)
+    case open(OpenLoad)
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .closed(let devices, let thinkTimeMs):
+            try container.encode(["devices": devices, "thinkTimeMs": thinkTimeMs], forKey: .closed)
+        case .open(let open):
+            try container.encode(open, forKey: .open)
+        }
+    }
+
+    private enum Key: String, CodingKey { case closed, open }
+}

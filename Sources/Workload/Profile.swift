@@ -1,0 +1,33 @@
+/// A workload profile after parsing and validation, defaults filled: everything a run needs to
+/// know about target, devices, lifecycle, connections, load, stop and timeouts. Holds no secrets.
+public struct Profile: Sendable, Equatable, Encodable {
+    public var target: EndpointTarget = EndpointTarget()
+    public var devices: DevicePopulation
+    public var lifecycle: Lifecycle
+    public var connection: ConnectionPolicy = ConnectionPolicy()
+    public var load: LoadModel
+    /// Cap on new TCP+TLS connections per second across all workers (token bucket); nil = none.
+    public var maxNewConnectionsPerSecond: Double?
+    public var warmupSeconds: Double = 0
+    public var stop: StopCondition
+    public var timeouts: OperationTimeouts = OperationTimeouts()
+    public var onAccepted202: AcceptedPolicy = .defaultFollow
+    /// Put tls-unique / tls-exporter into the CSR's challengePassword (RFC 7030 §3.5).
+    public var channelBinding: Bool = false
+    /// Seeds every random choice (mix draws, jitter) so runs repeat.
+    public var seed: UInt64 = Profile.defaultSeed
+
+    public static let defaultSeed: UInt64 = 7030
+
+    enum CodingKeys: String, CodingKey {
+        case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
+        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed
+    }
+
+    public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {
+        self.devices = devices
+        self.lifecycle = lifecycle
+        self.load = load
+        self.stop = stop
+    }
+}

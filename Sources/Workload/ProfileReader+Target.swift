@@ -1,0 +1,124 @@
+/// The `target` section: URL, CA label and bundle, TLS policy, bootstrap identity, Basic credentials.
+extension ProfileReader {
+    mutating func target(_ node: ProfileNode, at path: String) -> EndpointTarget {
+        var target = EndpointTarget()
+        guard let fields = fields(node, at: path, allowed: ["url", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
+            return target
+        }
+        if let url = string(fields["url"], at: Self.join(path, "url")) {
+            target.url = checkedURL(url, at: Self.join(path, "url"))
+        }
+        if let label = string(fields["caLabel"], at: Self.join(path, "caLabel")) {
+            if label.contains("/") || label.contains("?") || label.contains("#") {
+                report(Self.join(path, "caLabel"), "must be a single path segment without '/', '?' or '#', got \"\(label)\"")
+            } else {
+                target.caLabel = label
+            }
+        }
+        target.caBundlePath = string(fields["caBundle"], at: Self.join(path, "caBundle"))
+        if let tls = fields["tls"] { target.tls = self.tls(tls, at: Self.join(path, "tls")) }
+        if let bootstrap = fields["bootstrap"] { target.bootstrap = identity(bootstrap, at: Self.join(path, "bootstrap")) }
+        if let credentials = fields["credentials"] {
+            let credentialsPath = Self.join(path, "credentials")
+            if let section = self.fields(credentials, at: credentialsPath, allowed: ["basic"]), let basic = section["basic"] {
+                target.basic = self.basic(basic, at: Self.join(credentialsPath, "basic"))
+            }
+        }
+        return target
+    }
+
+    private mutating func checkedURL(_ url: String, at path: String) -> String? {
+        let prefix = "https://"
+        guard url.lowercased().hasPrefix(prefix) else {
+            report(path, "expected https://host[:port], got \"\(url)\"")
+            return nil
+        }
+        var authority = url.dropFirst(prefix.count)
+        if authority.hasSuffix("/") { authority = authority.dropLast() }
+        if authority.contains("@") {
+            report(path, "must not carry credentials; use target.credentials.basic with passwordEnv or passwordFile")
+            return nil
+        }
+        guard !authority.isEmpty, !authority.contains("/"), !authority.contains("?"), !authority.contains("#") else {
+            report(path, "expected https://host[:port] without a path (use target.caLabel for a CA label), got \"\(url)\"")
+            return nil
+        }
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            let port = authority[authority.index(after: colon)...]
+            guard let number = Int(port), (1...65535).contains(number) else {
+                report(path, "port must be 1...65535, got \"\(port)\"")
+                return nil
+            }
+        }
+        return url
+    }
+
+    private mutating func tls(_ node: ProfileNode, at path: String) -> TLSPolicy {
+        var policy = TLSPolicy()
+        guard let fields = fields(node, at: path, allowed: ["versions", "groups", "suites", "sni"]) else { return policy }
+        if let versions = fields["versions"] {
+            let versionsPath = Self.join(path, "versions")
+            if let range = self.fields(versions, at: versionsPath, allowed: ["min", "max"]) {
+                let min: TLSPolicy.Version? = choice(range["min"], at: Self.join(versionsPath, "min"), noun: "TLS version")
+                let max: TLSPolicy.Version? = choice(range["max"], at: Self.join(versionsPath, "max"), noun: "TLS version")
+                policy.minVersion = min ?? policy.minVersion
+                policy.maxVersion = max ?? policy.maxVersion
+                if policy.minVersion > policy.maxVersion {
+                    report(versionsPath, "min \(policy.minVersion.rawValue) is above max \(policy.maxVersion.rawValue)")
+                }
+            }
+        }
+        policy.groups = stringList(fields["groups"], at: Self.join(path, "groups")) ?? []
+        policy.suites = stringList(fields["suites"], at: Self.join(path, "suites")) ?? []
+        policy.sni = string(fields["sni"], at: Self.join(path, "sni"))
+        return policy
+    }
+
+    private mutating func identity(_ node: ProfileNode, at path: String) -> ClientIdentity? {
+        guard let fields = fields(node, at: path, allowed: ["certificate", "key"]) else { return nil }
+        let certificate = required(fields["certificate"], at: Self.join(path, "certificate")).flatMap {
+            string($0, at: Self.join(path, "certificate"))
+        }
+        let key = required(fields["key"], at: Self.join(path, "key")).flatMap { string($0, at: Self.join(path, "key")) }
+        guard let certificate, let key else { return nil }
+        return ClientIdentity(certificatePath: certificate, keyPath: key)
+    }
+
+    private mutating func basic(_ node: ProfileNode, at path: String) -> BasicCredentials? {
+        guard let fields = fields(node, at: path, allowed: ["user", "passwordEnv", "passwordFile"], handled: ["password"]) else {
+            return nil
+        }
+        if fields["password"] != nil {
+            report(Self.join(path, "password"), "literal passwords are not accepted; use passwordEnv or passwordFile")
+        }
+        let user = required(fields["user"], at: Self.join(path, "user")).flatMap { string($0, at: Self.join(path, "user")) }
+        let env = string(fields["passwordEnv"], at: Self.join(path, "passwordEnv"))
+        let file = string(fields["passwordFile"], at: Self.join(path, "passwordFile"))
+        if let env, !Self.isEnvironmentName(env) {
+            report(Self.join(path, "passwordEnv"), "\"\(env)\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
+            return nil
+        }
+        let source: SecretSource
+        switch (env, file) {
+        case (let env?, nil): source = .environment(name: env)
+        case (nil, let file?): source = .file(path: file)
+        case (.some, .some):
+            report(path, "passwordEnv and passwordFile are mutually exclusive; choose one")
+            return nil
+        case (nil, nil):
+            if fields["password"] == nil, fields["passwordEnv"] == nil, fields["passwordFile"] == nil {
+                report(path, "needs passwordEnv or passwordFile")
+            }
+            return nil
+        }
+        guard let user else { return nil }
+        return BasicCredentials(user: user, password: source)
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}
