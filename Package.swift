@@ -54,6 +54,9 @@ let package = Package(
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
         .target(name: "Workload", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
+        // Workers, devices, the closed-model run coordinator.
+        .target(name: "Engine", dependencies: ["Workload", "Metrics", "EST", "Server", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
+
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
         // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
@@ -62,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "estbench",
             dependencies: [
-                "DER", "PKI", "EventLoop", "HTTP", "TLS", "EST", "Server",
+                "DER", "PKI", "EventLoop", "HTTP", "TLS", "EST", "Server", "Workload", "Metrics", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,0 +1,235 @@
+import DER
+import EST
+import EventLoop
+import HTTP
+import Metrics
+import PKI
+import TLS
+
+/// One virtual device on a worker's loop: runs its lifecycle step by step over its own TLS
+/// connection (kept alive or new per operation; a new one with its issued certificate for
+/// re-enrollment), validates each response, and records every operation's phase stamps and outcome.
+/// Worker thread only.
+final class EngineDevice: TLSConnectionDelegate {
+    unowned let worker: EngineWorker
+    let credentials: DeviceCredentials
+    private var connection: TLSConnection?
+    private var connectionIdentity: [UInt8]?
+    private var parser = HTTPResponseParser(requestMethod: .get)
+    private var request: [UInt8] = []
+    private var step = 0
+    private var stamps = OperationPhaseStamps()
+    private var inFlight: ESTOperation?
+    private var timer: EventLoop.Timer?
+    private var stopped = false
+    private var finished = false
+
+    init(worker: EngineWorker, credentials: DeviceCredentials) throws {
+        self.worker = worker
+        self.credentials = credentials
+        timer = try EventLoop.Timer(loop: worker.loop) {}
+        timer?.handler = { [unowned self] in self.timerFired() }
+    }
+
+    var settings: EngineSettings { worker.settings }
+
+    func start() { beginOperation() }
+
+    /// Stops scheduling; an operation in flight finishes (or times out).
+    func stop() {
+        stopped = true
+        if inFlight == nil { shutdown() }
+    }
+
+    /// Ends the device once: closes its timer and connection and tells the worker.
+    private func shutdown() {
+        guard !finished else { return }
+        finished = true
+        timer?.close()
+        timer = nil
+        connection?.close()
+        connection = nil
+        worker.deviceFinished()
+    }
+
+    private func timerFired() {
+        if inFlight != nil {
+            finish(.timeout)
+        } else {
+            beginOperation()
+        }
+    }
+
+    // MARK: operations
+
+    private func beginOperation() {
+        guard !stopped, worker.mayStartOperation() else {
+            stopped = true
+            shutdown()
+            return
+        }
+        let current = settings.steps[step % settings.steps.count]
+        var op = current.operation
+        // Re-enrollment needs an issued certificate: before the first one, enroll instead.
+        if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
+        inFlight = op
+        let now = MonotonicTime.nowNs()
+        stamps = OperationPhaseStamps(scheduledNs: now, startNs: now)
+        try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
+        let identity = op == .simplereenroll ? credentials.certificate : nil
+        // A kept-alive connection serves every operation except a re-enrollment that must present
+        // a certificate this connection did not.
+        if let connection, settings.keepAlive, !connection.isClosed, connection.session.isHandshakeComplete,
+           identity == nil || connectionIdentity == identity {
+            send(op, on: connection)
+        } else {
+            open(for: op, identity: identity)
+        }
+    }
+
+    private func open(for op: ESTOperation, identity: [UInt8]?) {
+        if let old = connection {
+            old.delegate = nil
+            old.close()
+        }
+        do {
+            let c = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName)
+            if let identity {
+                do { try c.session.useCertificate(chain: [identity], key: credentials.key) } catch { throw TLSConnectionError.tls(error) }
+            }
+            c.delegate = self
+            connection = c
+            connectionIdentity = identity
+            try c.connect(to: settings.address)
+        } catch {
+            connection = nil
+            finish(.connectError)
+        }
+    }
+
+    private func send(_ op: ESTOperation, on connection: TLSConnection) {
+        parser.reset(requestMethod: op.usesPOST ? .post : .get)
+        request.removeAll(keepingCapacity: true)
+        guard let template = settings.templates[op] else { return finish(.protocolDeviation) }
+        if op.usesPOST {
+            template.encode(body: credentials.csrBody, closeConnection: !settings.keepAlive, into: &request)
+        } else {
+            template.encode(closeConnection: !settings.keepAlive, into: &request)
+        }
+        connection.write(request)
+        stamps.writtenNs = MonotonicTime.nowNs()
+    }
+
+    /// Records the operation, then schedules the next one (after the step's think time).
+    private func finish(_ outcome: Outcome) {
+        guard let op = inFlight else { return }
+        inFlight = nil
+        timer?.stop()
+        if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
+        worker.record(op, stamps: stamps, outcome: outcome, device: self)
+        if outcome == .timeout || outcome.isError && !outcome.receivedResponse {
+            connection?.delegate = nil
+            connection?.close()
+            connection = nil
+        }
+        let think = settings.steps[step % settings.steps.count].thinkTimeMs
+        step += 1
+        if stopped {
+            shutdown()
+            return
+        }
+        if think > 0 {
+            try? timer?.start(timeoutMs: think)
+        } else {
+            beginOperation()
+        }
+    }
+
+    private func responseComplete() {
+        guard let op = inFlight else { return }
+        stamps.completeNs = MonotonicTime.nowNs()
+        let outcome = validate(op)
+        if !parser.keepAlive {
+            connection?.delegate = nil
+            connection?.close()
+            connection = nil
+        }
+        finish(outcome)
+    }
+
+    /// RFC 7030 checks: status, media type, base64, certs-only PKCS#7, the issued key is ours.
+    private func validate(_ op: ESTOperation) -> Outcome {
+        switch parser.status {
+        case 200...299: break
+        case 202: return .accepted202
+        case 401: return .unauthorized401
+        case 400...499: return .otherClientError4xx
+        default: return .serverError5xx
+        }
+        guard op == .simpleenroll || op == .simplereenroll || op == .cacerts else { return .success2xx }
+        guard parser.headers.contentTypeMatches(ESTMediaType.pkcs7) else { return .validationFailure(.mediaType) }
+        let message: CertsOnly
+        do {
+            message = try parser.withBody { body in
+                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
+            }.get()
+        } catch {
+            if case .base64 = error { return .validationFailure(.base64) }
+            return .validationFailure(.pkcs7)
+        }
+        if op == .cacerts { return .success2xx }
+        guard let issued = try? message.issued(matching: credentials.key.publicKeyInfo) else {
+            return .validationFailure(.keyMismatch)
+        }
+        credentials.certificate = Array(issued.certificate.encoded)
+        return .success2xx
+    }
+
+    // MARK: TLSConnectionDelegate
+
+    func tlsConnectionDidHandshake(_ connection: TLSConnection) {
+        stamps.connectStartNs = connection.connectStartNs
+        stamps.connectedNs = connection.connectedNs
+        stamps.tlsDoneNs = connection.handshakeDoneNs
+        worker.handshake(connection.session)
+        if let op = inFlight { send(op, on: connection) }
+    }
+
+    func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
+        guard inFlight != nil else { return }
+        if stamps.firstByteNs == 0 { stamps.firstByteNs = MonotonicTime.nowNs() }
+        switch parser.feed(plaintext) {
+        case .needsInput: break
+        case .complete: responseComplete()
+        case .failed: finish(.protocolDeviation)
+        }
+    }
+
+    func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {
+        if inFlight != nil, stamps.writtenNs != 0 {
+            switch parser.finish() {
+            case .complete: responseComplete()
+            default: finish(.protocolDeviation)
+            }
+        }
+        connection.close()
+    }
+
+    func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
+        guard inFlight != nil else { return }
+        switch error {
+        case .transport: finish(.connectError)
+        case .tls(let e):
+            var alert = "handshake"
+            if case .handshake(_, let sent, let received) = e { alert = (received ?? sent)?.name ?? "handshake" }
+            if case .alertReceived(let a, _) = e { alert = a.name }
+            finish(.tlsError(alert: alert))
+        case .closedDuringHandshake: finish(.tlsError(alert: "handshake"))
+        }
+    }
+
+    func tlsConnectionDidClose(_ connection: TLSConnection) {
+        if self.connection === connection { self.connection = nil }
+        if inFlight != nil { finish(.protocolDeviation) }
+    }
+}

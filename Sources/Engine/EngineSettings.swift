@@ -1,0 +1,24 @@
+import EST
+import EventLoop
+import HTTP
+import TLS
+
+/// What every worker of one run shares, read-only: where to connect, the TLS policy, the request
+/// templates per operation, the lifecycle, the stop condition, timeouts.
+struct EngineSettings: @unchecked Sendable {
+    /// One step of a device's lifecycle, expanded (repeats unrolled).
+    struct Step {
+        let operation: ESTOperation
+        let thinkTimeMs: UInt64
+    }
+
+    let address: SocketAddress
+    let serverName: String
+    let tlsContext: TLSContext
+    let templates: [ESTOperation: HTTPRequestTemplate]
+    let steps: [Step]
+    let keepAlive: Bool
+    let timeoutMs: [ESTOperation: UInt64]
+    let deadlineNs: UInt64?
+    let maxOperations: Int?
+}

@@ -1,0 +1,208 @@
+import DER
+import EST
+import EventLoop
+import HTTP
+import Metrics
+import PKI
+import Server
+import TLS
+import Workload
+
+/// One `estbench run`: validated plan in, merged metrics out. Makes the device keys and CSRs on
+/// all cores before the clock starts, starts the built-in server when the plan names no target,
+/// runs T worker threads (closed model: each device runs its lifecycle back to back, with think
+/// time), stops at the duration or operation count, joins and merges.
+public final class RunCoordinator {
+    /// What a finished run hands to the report.
+    public struct Outcome: Sendable {
+        public let metrics: WorkerMetrics
+        public let tls: TLSFacts
+        public let durationNs: UInt64
+        public let usedBuiltInServer: Bool
+        public let target: String
+    }
+
+    /// Why a plan cannot run (in this build or on this machine).
+    public enum RunError: Error, CustomStringConvertible {
+        case unsupported(String)
+        case setup(String)
+
+        public var description: String {
+            switch self {
+            case .unsupported(let s): return s
+            case .setup(let s): return s
+            }
+        }
+    }
+
+    let plan: RunPlan
+    let threads: Int
+    let say: @Sendable (String) -> Void
+
+    public init(plan: RunPlan, threads: Int, say: @escaping @Sendable (String) -> Void) {
+        self.plan = plan
+        self.threads = max(1, threads)
+        self.say = say
+    }
+
+    public func run() throws -> Outcome {
+        let profile = plan.profile
+        guard case .closed(let concurrentDevices, let thinkMs) = profile.load else {
+            throw RunError.unsupported("this build runs the closed load model only; the open model (rate, ramp, steps, burst) is planned")
+        }
+        guard case .steps(let steps) = profile.lifecycle else {
+            throw RunError.unsupported("this build runs ordered lifecycles only; weighted mixes are planned")
+        }
+        let keyType = PKI.KeyType(rawValue: profile.devices.keyType.rawValue) ?? .p256
+        let count = min(profile.devices.count, concurrentDevices)
+
+        // Target: the URL given, or the built-in server on 127.0.0.1 with a fresh CA.
+        var server: ESTServer?
+        let address: SocketAddress
+        let serverName: String
+        var trust: [[UInt8]] = []
+        let targetText: String
+        var label: String? = profile.target.caLabel
+        if profile.target.usesBuiltInServer {
+            let authority: CertificateAuthority
+            do { authority = try CertificateAuthority() } catch { throw RunError.setup("built-in CA: \(error)") }
+            var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0),
+                                                    threads: max(1, WorkerThreads.coreCount - threads))
+            if let label { configuration.labels = [label] }
+            let s = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
+            try s.start()
+            server = s
+            address = try SocketAddress(ip: "127.0.0.1", port: s.port)
+            serverName = "127.0.0.1"
+            trust = [authority.root]
+            targetText = "built-in server https://127.0.0.1:\(s.port)"
+            say("target: the built-in EST server on 127.0.0.1:\(s.port) with a fresh CA (\(configuration.threads) thread(s))")
+        } else {
+            guard let url = profile.target.url else { throw RunError.setup("no target") }
+            let (host, port) = try RunCoordinator.hostAndPort(url)
+            address = try RunCoordinator.resolve(host: host, port: port)
+            serverName = profile.target.tls.sni ?? host
+            targetText = url
+            label = profile.target.caLabel
+        }
+        defer { server?.stop() }
+
+        // TLS policy.
+        var tls = TLSConfiguration(role: .client)
+        tls.minimumVersion = profile.target.tls.minVersion == .tls13 ? .tls13 : .tls12
+        tls.maximumVersion = profile.target.tls.maxVersion == .tls12 ? .tls12 : .tls13
+        if !profile.target.tls.groups.isEmpty { tls.groups = profile.target.tls.groups.joined(separator: ":") }
+        if !profile.target.tls.suites.isEmpty { tls.cipherSuites = profile.target.tls.suites.joined(separator: ":") }
+        tls.resumption = TLSConfiguration.Resumption(rawValue: profile.connection.resumption.rawValue) ?? .off
+        tls.trustedCertificates = trust
+        if trust.isEmpty {
+            if let bundle = profile.target.caBundlePath {
+                tls.trustFile = bundle
+            } else {
+                tls.trustFile = "/etc/ssl/certs/ca-certificates.crt"
+            }
+        }
+        let context: TLSContext
+        do { context = try TLSContext(tls) } catch { throw RunError.setup("TLS settings: \(error)") }
+
+        // Requests, built once per operation.
+        var credentials: HTTP.BasicCredentials?
+        if let basic = profile.target.basic {
+            guard let password = try plan.basicPassword() else { throw RunError.setup("no password for \(basic.user)") }
+            credentials = try HTTP.BasicCredentials(user: basic.user, password: password)
+        }
+        let hostField = address.family == .ipv6 ? "[\(address.ip)]:\(address.port)" : "\(serverName):\(address.port)"
+        var templates: [ESTOperation: HTTPRequestTemplate] = [:]
+        for op in ESTOperation.allCases {
+            templates[op] = try HTTPRequestTemplate(method: op.usesPOST ? .post : .get, target: ESTPath(label: label, operation: op).target,
+                                                    host: hostField, contentType: op.requestContentType, credentials: credentials)
+        }
+        var expanded: [EngineSettings.Step] = []
+        for s in steps {
+            guard let op = ESTOperation(rawValue: s.operation.rawValue) else { continue }
+            for r in 0..<s.repeatCount {
+                let last = r == s.repeatCount - 1
+                expanded.append(.init(operation: op, thinkTimeMs: UInt64(max(0, s.thinkTimeMs)) + (last && s == steps.last ? UInt64(max(0, thinkMs)) : 0)))
+            }
+        }
+        var timeouts: [ESTOperation: UInt64] = [:]
+        for op in ESTOperation.allCases {
+            if let w = WorkloadOperation(rawValue: op.rawValue) { timeouts[op] = UInt64(profile.timeouts.milliseconds(for: w)) }
+        }
+
+        // Keys and CSRs for every device, on all cores, before the clock starts.
+        say("pool: \(count) \(keyType) key(s) and CSR(s)")
+        let commonName = profile.devices.csr.commonNamePattern
+        let sans = profile.devices.csr.sanDNSPatterns
+        let template: PKI.CSRTemplate
+        do { template = try PKI.CSRTemplate(commonName: commonName, sanDNS: sans) } catch { throw RunError.setup("CSR template: \(error)") }
+        let makers = max(1, min(WorkerThreads.coreCount, count))
+        let made = WorkerThreads.run(count: makers) { t -> [(Int, PrivateKey, [UInt8])] in
+            var out: [(Int, PrivateKey, [UInt8])] = []
+            guard let builder = try? CSRBuilder(template: template), let generator = try? KeyGenerator(type: keyType) else { return out }
+            var i = t
+            while i < count {
+                if let key = try? generator.generate(), let signer = try? Signer(key: key),
+                   let csr = try? builder.build(index: i, signer: signer) {
+                    out.append((i, key, csr))
+                }
+                i += makers
+            }
+            return out
+        }
+        let all = made.flatMap { $0 }.sorted { $0.0 < $1.0 }
+        guard all.count == count else { throw RunError.setup("could only make \(all.count) of \(count) device keys") }
+
+        let start = MonotonicTime.nowNs()
+        let settings = EngineSettings(
+            address: address, serverName: serverName, tlsContext: context, templates: templates, steps: expanded,
+            keepAlive: profile.connection.reuse != .newPerOperation, timeoutMs: timeouts,
+            deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) }, maxOperations: profile.stop.operations)
+        let budget = OperationBudget(limit: profile.stop.operations)
+        let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
+        let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
+        say("run: \(count) device(s) on \(threads) worker thread(s), closed model")
+        let results = WorkerThreads.run(count: threads) { w -> SendableBox<(WorkerMetrics, TLSFacts)?> in
+            guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, runStartNs: start,
+                                                 credentials: boxes[w].value) else { return SendableBox(nil) }
+            worker.run()
+            return SendableBox((worker.metrics, worker.tls))
+        }
+        let elapsed = MonotonicTime.nowNs() - start
+        var merged = WorkerMetrics(runStartNs: start)
+        var facts = TLSFacts()
+        for r in results {
+            guard let (m, t) = r.value else { throw RunError.setup("a worker could not start") }
+            merged.merge(m)
+            facts.merge(t)
+        }
+        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText)
+    }
+
+    static func hostAndPort(_ url: String) throws -> (String, UInt16) {
+        guard url.hasPrefix("https://") else { throw RunError.setup("target \(url) must start with https://") }
+        var authority = Substring(url.dropFirst(8))
+        if let slash = authority.firstIndex(of: "/") { authority = authority[..<slash] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let rest = authority[authority.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? UInt16(rest.dropFirst()) ?? 443 : 443)
+        }
+        if let colon = authority.lastIndex(of: ":") {
+            return (String(authority[..<colon]), UInt16(authority[authority.index(after: colon)...]) ?? 443)
+        }
+        return (String(authority), 443)
+    }
+
+    static func resolve(host: String, port: UInt16) throws -> SocketAddress {
+        if let a = try? SocketAddress(ip: host, port: port) { return a }
+        if host == "localhost" { return try SocketAddress(ip: "127.0.0.1", port: port) }
+        throw RunError.setup("target host \(host): give an IP address or localhost (name resolution comes with the full engine)")
+    }
+}
+
+/// Moves non-Sendable values into a worker thread that owns them from then on.
+struct SendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Metrics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One run's folder, `<base>/<UTC yyyyMMdd-HHmmss>-<profile>/`, and the files written into it:
+/// result.json, timeline.csv, `<operation>.hgrm` and `<operation>.uncorrected.hgrm`.
+/// Every file is written to a hidden temporary name, synced, then renamed, so a reader never sees half a file.
+public struct ResultsFolder: Sendable {
+    public static let resultFile = "result.json"
+    public static let timelineFile = "timeline.csv"
+    /// Highest collision suffix tried (`-2` … `-maxSuffix`) before giving up.
+    public static let maxSuffix = 999
+
+    /// The folder itself (already created).
+    public let url: URL
+
+    /// Wraps an existing folder.
+    public init(existing url: URL) {
+        self.url = url
+    }
+
+    /// Creates `<base>/<stamp>-<profile>/`, or `…-2/`, `…-3/` … when that name is taken.
+    /// `base` (usually "Results") is created if missing. Characters outside `[A-Za-z0-9._-]` in the
+    /// profile name become "_".
+    public static func create(base: URL, startTime: Date, profileName: String) throws(ReportError) -> ResultsFolder {
+        do {
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        } catch {
+            throw .system(operation: "mkdir", path: base.path, reason: error.localizedDescription)
+        }
+        let name = UTCTime.folderStamp(startTime) + "-" + fileSafe(profileName)
+        for suffix in 1 ... maxSuffix {
+            let candidate = base.appendingPathComponent(suffix == 1 ? name : "\(name)-\(suffix)", isDirectory: true)
+            // mkdir, not an existence check, so two runs starting in the same second never share a folder.
+            if mkdir(candidate.path, 0o755) == 0 { return ResultsFolder(existing: candidate) }
+            let code = errno
+            guard code == EEXIST else {
+                throw .system(operation: "mkdir", path: candidate.path, reason: String(cString: strerror(code)))
+            }
+        }
+        throw .folderNamesExhausted(path: base.appendingPathComponent(name).path)
+    }
+
+    /// Writes all files of a run: result.json from `result`, timeline.csv and the .hgrm files from the
+    /// merged `metrics` the result was made from.
+    public func write(_ result: RunResult, metrics: WorkerMetrics) throws(ReportError) {
+        try writeResult(result)
+        try writeTimeline(metrics.timeline)
+        for operation in metrics.operations { try writeHgrm(operation) }
+    }
+
+    /// result.json: pretty, key-sorted.
+    public func writeResult(_ result: RunResult) throws(ReportError) {
+        try writeAtomically(result.jsonData(), name: Self.resultFile)
+    }
+
+    /// timeline.csv: `TimelineRow.csvHeader` then one line per second and operation.
+    public func writeTimeline(_ timeline: Timeline) throws(ReportError) {
+        var closed = timeline
+        closed.close()
+        let text: String
+        do {
+            text = try closed.csv()
+        } catch {
+            throw .metrics(path: url.appendingPathComponent(Self.timelineFile).path, error)
+        }
+        try writeAtomically(Data(text.utf8), name: Self.timelineFile)
+    }
+
+    /// `<operation>.hgrm` (corrected total) and `<operation>.uncorrected.hgrm`.
+    public func writeHgrm(_ operation: OperationMetrics) throws(ReportError) {
+        try writeAtomically(Data(operation.hgrm(corrected: true).utf8), name: Self.hgrmFile(operation.name))
+        try writeAtomically(Data(operation.hgrm(corrected: false).utf8), name: Self.hgrmFile(operation.name, corrected: false))
+    }
+
+    /// File name of an operation's percentile distribution.
+    public static func hgrmFile(_ operation: String, corrected: Bool = true) -> String {
+        fileSafe(operation) + (corrected ? ".hgrm" : ".uncorrected.hgrm")
+    }
+
+    /// `name` with every character outside `[A-Za-z0-9._-]` replaced by "_" (and never empty or a dot name).
+    public static func fileSafe(_ name: String) -> String {
+        let safe = String(name.unicodeScalars.map { scalar -> Character in
+            switch scalar {
+            case "A" ... "Z", "a" ... "z", "0" ... "9", ".", "_", "-": Character(scalar)
+            default: "_"
+            }
+        })
+        return safe.isEmpty || safe.allSatisfy({ $0 == "." }) ? "_" + safe : safe
+    }
+
+    /// Writes `data` to `.<name>.partial`, fsyncs, renames to `name`.
+    func writeAtomically(_ data: Data, name: String) throws(ReportError) {
+        let final = url.appendingPathComponent(name).path
+        let partial = url.appendingPathComponent("." + name + ".partial").path
+        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        try Self.check(fd, "open", partial)
+        var failure: ReportError?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = Self.systemError("write", partial)
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = Self.systemError("fsync", partial) }
+        if close(fd) != 0, failure == nil { failure = Self.systemError("close", partial) }
+        if failure == nil, rename(partial, final) != 0 { failure = Self.systemError("rename", final) }
+        if let failure {
+            unlink(partial)
+            throw failure
+        }
+    }
+
+    /// The one checker for this file's system calls: a negative result becomes `.system` naming call and path.
+    static func check(_ rc: Int32, _ operation: String, _ path: String) throws(ReportError) {
+        if rc < 0 { throw systemError(operation, path) }
+    }
+
+    static func systemError(_ operation: String, _ path: String) -> ReportError {
+        .system(operation: operation, path: path, reason: String(cString: strerror(errno)))
+    }
+}
+
+/// write(2), named apart from `ResultsFolder.write(_:metrics:)`.
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
+}

@@ -1,0 +1,40 @@
+import Metrics
+import Report
+import XCTest
+
+/// The final console table: one row per operation, corrected percentiles in ms, errors, the tail phase.
+final class ConsoleSummaryTests: XCTestCase {
+    func testTableListsEachOperationWithItsDominatingPhase() throws {
+        let summary = try ConsoleSummary(ReportFixture.result(interrupted: true))
+        let lines = summary.lines
+        XCTAssertEqual(lines.first, "duration 3.000 s (interrupted); latency in ms from the intended start (corrected)")
+        let header = try XCTUnwrap(lines.first { $0.hasPrefix("operation") })
+        let enroll = try XCTUnwrap(lines.first { $0.hasPrefix("simpleenroll") })
+        let cacerts = try XCTUnwrap(lines.first { $0.hasPrefix("cacerts") })
+        XCTAssertEqual(enroll.split(separator: " ").map(String.init),
+                       ["simpleenroll", "30", "10.0", "1.850", "1.850", "1.850", "1.850", "1.850", "tls", "1.500", "401=1"])
+        XCTAssertEqual(cacerts.split(separator: " ").map(String.init),
+                       ["cacerts", "20", "6.7", "1.260", "1.260", "1.260", "1.260", "1.260", "first_byte", "1.200", "timeout=2"])
+        // Fixed-width columns: each column ends at the same offset on every row.
+        for column in ["count", "rate/s", "p50", "p99.9", "max"] {
+            let end = try XCTUnwrap(header.range(of: column)).upperBound.utf16Offset(in: header)
+            for row in [enroll, cacerts] {
+                let index = row.index(row.startIndex, offsetBy: end - 1)
+                XCTAssertNotEqual(row[index], " ", "\(column) in \(row)")
+                XCTAssertTrue(end == row.count || row[row.index(after: index)] == " ", "\(column) in \(row)")
+            }
+        }
+        XCTAssertEqual(lines.last, "warning: worker 1 saturated for 2 s")
+        XCTAssertTrue(summary.text.hasSuffix("2 s\n"))
+    }
+
+    func testOperationWithoutResponsesShowsDashes() {
+        var metrics = WorkerMetrics(runStartNs: 1, operations: ["csrattrs"])
+        metrics.record(OperationID(index: 0), stamps: OperationPhaseStamps(startNs: 10, connectStartNs: 10, completeNs: 20), outcome: .connectError)
+        metrics.close()
+        let summary = ConsoleSummary(metrics: MetricsSummary(metrics, durationNs: 1_000_000_000))
+        let row = summary.lines[2].split(separator: " ").map(String.init)
+        XCTAssertEqual(row, ["csrattrs", "1", "1.0", "-", "-", "-", "-", "-", "-", "connect_error=1"])
+        XCTAssertNil(ConsoleSummary.tailPhase(MetricsSummary(metrics, durationNs: 1).operations[0]))
+    }
+}
