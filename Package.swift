@@ -54,8 +54,10 @@ let package = Package(
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
         .target(name: "Workload", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
+        // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
+        .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),
         // Workers, devices, the closed-model run coordinator.
-        .target(name: "Engine", dependencies: ["Workload", "Metrics", "EST", "Server", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
+        .target(name: "Engine", dependencies: ["Workload", "Metrics", "Report", "EST", "Server", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "estbench",
             dependencies: [
-                "DER", "PKI", "EventLoop", "HTTP", "TLS", "EST", "Server", "Workload", "Metrics", "Engine",
+                "DER", "PKI", "EventLoop", "HTTP", "TLS", "EST", "Server", "Workload", "Metrics", "Engine", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -74,6 +76,7 @@ let package = Package(
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload"], swiftSettings: strict),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import EST
 import EventLoop
 import Metrics
+import Report
 import TLS
 
 /// One load thread: its own `Loop`, its share of the devices, and its own metrics (merged after
@@ -25,7 +26,13 @@ final class EngineWorker {
         self.settings = settings
         self.budget = budget
         metrics = WorkerMetrics(runStartNs: runStartNs)
-        for op in ESTOperation.allCases { operationIDs[op] = metrics.register(op.rawValue) }
+        // The lifecycle's operations, in order (simplereenroll implies simpleenroll: a device enrolls first).
+        for step in settings.steps {
+            for op in step.operation == .simplereenroll ? [.simpleenroll, .simplereenroll] : [step.operation]
+            where operationIDs[op] == nil {
+                operationIDs[op] = metrics.register(op.rawValue)
+            }
+        }
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
         wakeup = try Wakeup(loop: loop) { [unowned self] in self.stopDevices() }
         if let deadlineNs = settings.deadlineNs {

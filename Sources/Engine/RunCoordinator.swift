@@ -3,6 +3,7 @@ import EST
 import EventLoop
 import HTTP
 import Metrics
+import Report
 import PKI
 import Server
 import TLS

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Engine
+import EventLoop
 import Foundation
 import Metrics
 import PKI
+import Report
 import Workload
 
 /// `estbench run`: load an EST server from a workload profile (with no profile and no target: the
@@ -61,6 +63,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Load threads (default: half the cores when the built-in server runs too).")
     var threads: Int?
 
+    @Option(help: "Folder for the run's results folder.")
+    var results = "Results"
+
     func run() throws {
         var list: [ProfileOverride] = []
         for text in overrides {
@@ -87,38 +92,32 @@ struct RunCommand: ParsableCommand {
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
         let coordinator = RunCoordinator(plan: plan, threads: loadThreads) { Console.out($0) }
+        let started = Date()
         let outcome: RunCoordinator.Outcome
         do { outcome = try coordinator.run() } catch let error as RunCoordinator.RunError {
             throw CLIError.badInput("\(error)")
         }
-        RunReport(outcome: outcome).print()
-    }
-}
-
-/// The console summary of a run: per operation count, rate, latency percentiles (corrected for
-/// coordinated omission) and outcomes; then what TLS did.
-struct RunReport {
-    let outcome: RunCoordinator.Outcome
-
-    func print() {
-        let summary = MetricsSummary(outcome.metrics, durationNs: outcome.durationNs)
-        Console.out("--- \(outcome.target), \(Format.seconds(outcome.durationNs))")
-        Console.out(Format.padded("operation", 16) + Format.padded("count", 9, right: true) + Format.padded("ops/s", 10, right: true)
-                    + Format.padded("p50 ms", 10, right: true) + Format.padded("p90 ms", 10, right: true)
-                    + Format.padded("p99 ms", 10, right: true) + Format.padded("p99.9 ms", 10, right: true)
-                    + Format.padded("max ms", 10, right: true) + "  outcomes")
-        for op in summary.operations where op.count > 0 {
-            let l = op.latency["total"]
-            func ms(_ us: UInt64?) -> String { us.map { Format.fixed(Double($0) / 1000, 2) } ?? "-" }
-            let outcomes = op.counters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            Console.out(Format.padded(op.name, 16) + Format.padded(String(op.count), 9, right: true)
-                        + Format.padded(Format.fixed(op.ratePerSecond, 1), 10, right: true)
-                        + Format.padded(ms(l?.p50Us), 10, right: true) + Format.padded(ms(l?.p90Us), 10, right: true)
-                        + Format.padded(ms(l?.p99Us), 10, right: true) + Format.padded(ms(l?.p999Us), 10, right: true)
-                        + Format.padded(ms(l?.maxUs), 10, right: true) + "  " + outcomes)
+        let result: RunResult
+        do {
+            result = try RunResult(
+                estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(started), durationNs: outcome.durationNs,
+                interrupted: false, plan: plan,
+                environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
+                metrics: outcome.metrics, tls: outcome.tls)
+        } catch {
+            throw CLIError.failed("result: \(error)")
         }
+        Console.out("--- \(outcome.target)")
+        Console.write(1, ConsoleSummary(result).text)
         let t = outcome.tls
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
+        do {
+            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: started, profileName: result.profileName)
+            try folder.write(result, metrics: outcome.metrics)
+            Console.out("results: \(folder.url.path)")
+        } catch {
+            throw CLIError.failed("results could not be written: \(error)")
+        }
     }
 }

@@ -4,21 +4,37 @@ import XCTest
 /// `estbench run` against the built-in server: every operation of the lifecycle completes and is
 /// validated (issued key == CSR key), and bad profiles are refused with path-named errors.
 final class RunTests: XCTestCase {
-    func testDefaultRunOnTheBuiltInServer() throws {
-        let r = try runEstbench(["run", "--duration", "2", "--threads", "1"])
+    func testDefaultRunOnTheBuiltInServerWritesItsResults() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-results-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let r = try runEstbench(["run", "--duration", "2", "--threads", "1", "--results", base.path])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("the built-in EST server on 127.0.0.1"), r.stdout)
         for op in ["cacerts", "simpleenroll", "simplereenroll"] {
             let line = r.stdout.split(separator: "\n").first { $0.hasPrefix(op + " ") }
-            XCTAssertNotNil(line, "\(op) missing: \(r.stdout)")
-            XCTAssertTrue(line?.contains("2xx") == true, String(line ?? ""))
-            XCTAssertFalse(line?.contains("validation_failure") == true, String(line ?? ""))
+            let fields = line?.split(separator: " ", omittingEmptySubsequences: true) ?? []
+            XCTAssertGreaterThan(fields.count > 1 ? Int(fields[1]) ?? 0 : 0, 0, "\(op): \(r.stdout)")
+            XCTAssertEqual(fields.last, "-", "\(op) had errors: \(String(line ?? ""))")
         }
         XCTAssertTrue(r.stdout.contains("TLSv1.3"), r.stdout)
+        // The results folder: result.json (with the issued operations), timeline.csv, .hgrm per operation.
+        let folders = try FileManager.default.contentsOfDirectory(atPath: base.path)
+        XCTAssertEqual(folders.count, 1)
+        let folder = base.appendingPathComponent(folders[0])
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        for f in ["result.json", "timeline.csv", "simpleenroll.hgrm", "simplereenroll.uncorrected.hgrm", "cacerts.hgrm"] {
+            XCTAssertTrue(files.contains(f), "\(f) missing in \(files)")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("result.json"))) as? [String: Any]
+        let operations = (json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+        XCTAssertEqual(operations.compactMap { $0["name"] as? String }, ["cacerts", "simpleenroll", "simplereenroll"])
+        XCTAssertEqual(json?["interrupted"] as? Bool, false)
     }
 
     func testOperationCountStopsTheRun() throws {
-        let r = try runEstbench(["run", "--requests", "30", "--duration", "60", "--threads", "2"])
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-results-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let r = try runEstbench(["run", "--requests", "30", "--duration", "60", "--threads", "2", "--results", base.path])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let counts = r.stdout.split(separator: "\n").compactMap { line -> Int? in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
