@@ -41,6 +41,14 @@ final class EngineDevice: TLSConnectionDelegate {
         if inFlight == nil { shutdown() }
     }
 
+    /// Stops now: an operation in flight is dropped (not recorded) and the connection closed.
+    func abort() {
+        stopped = true
+        inFlight = nil
+        connection?.delegate = nil
+        shutdown()
+    }
+
     /// Ends the device once: closes its timer and connection and tells the worker.
     private func shutdown() {
         guard !finished else { return }

@@ -16,6 +16,9 @@ final class EngineWorker {
     private var devices: [EngineDevice] = []
     private var operationIDs: [ESTOperation: OperationID] = [:]
     private var wakeup: Wakeup?
+    /// Set from other threads before `wakeup` is signalled: 1 = drain, 2 = abort.
+    let stopMode = StopSignal()
+    private var drainDeadline: EventLoop.Timer?
     private var deadline: EventLoop.Timer?
     private var active = 0
 
@@ -34,7 +37,9 @@ final class EngineWorker {
             }
         }
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
-        wakeup = try Wakeup(loop: loop) { [unowned self] in self.stopDevices() }
+        wakeup = try Wakeup(loop: loop) { [unowned self] in
+            if self.stopMode.isAbort { self.abortDevices() } else { self.drain() }
+        }
         if let deadlineNs = settings.deadlineNs {
             let t = try EventLoop.Timer(loop: loop) { [unowned self] in self.stopDevices() }
             let now = MonotonicTime.nowNs()
@@ -53,8 +58,23 @@ final class EngineWorker {
         try? loop.close()
     }
 
-    /// From any thread: stop scheduling, let operations in flight finish.
-    func stop() { _ = wakeup?.signal() }
+    /// The cross-thread handle the coordinator keeps to stop this worker.
+    var stopHandle: WorkerStopHandle { WorkerStopHandle(signal: stopMode, wakeup: wakeup) }
+
+    /// Graceful stop: no new operations; those in flight get `drainMs` to finish, then are dropped.
+    private func drain() {
+        stopDevices()
+        if drainDeadline == nil, active > 0, let t = try? EventLoop.Timer(loop: loop, handler: {}) {
+            t.handler = { [unowned self] in self.abortDevices() }
+            try? t.start(timeoutMs: 5_000)
+            drainDeadline = t
+        }
+    }
+
+    private func abortDevices() {
+        stopDevices()
+        for d in devices { d.abort() }
+    }
 
     private func stopDevices() {
         deadline?.close()
@@ -72,6 +92,8 @@ final class EngineWorker {
     private func finishLoop() {
         deadline?.close()
         deadline = nil
+        drainDeadline?.close()
+        drainDeadline = nil
         wakeup?.close()
         wakeup = nil
     }

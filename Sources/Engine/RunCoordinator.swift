@@ -7,13 +7,14 @@ import Report
 import PKI
 import Server
 import TLS
+import Synchronization
 import Workload
 
 /// One `estbench run`: validated plan in, merged metrics out. Makes the device keys and CSRs on
 /// all cores before the clock starts, starts the built-in server when the plan names no target,
 /// runs T worker threads (closed model: each device runs its lifecycle back to back, with think
 /// time), stops at the duration or operation count, joins and merges.
-public final class RunCoordinator {
+public final class RunCoordinator: Sendable {
     /// What a finished run hands to the report.
     public struct Outcome: Sendable {
         public let metrics: WorkerMetrics
@@ -21,6 +22,8 @@ public final class RunCoordinator {
         public let durationNs: UInt64
         public let usedBuiltInServer: Bool
         public let target: String
+        /// The run was stopped by `stop()` (SIGINT/SIGTERM) before its stop condition.
+        public let interrupted: Bool
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -39,6 +42,23 @@ public final class RunCoordinator {
     let plan: RunPlan
     let threads: Int
     let say: @Sendable (String) -> Void
+    /// Workers running now, and how far a stop has gone (0 none, 1 drain, 2 abort).
+    private let handles = Mutex<[WorkerStopHandle]>([])
+    private let stopLevel = Atomic<Int>(0)
+
+    /// From any thread (a signal handler's): the first call drains, the second aborts.
+    public func stop() {
+        let level = stopLevel.add(1, ordering: .acquiringAndReleasing).newValue
+        let abort = level >= 2
+        for h in handles.withLock({ $0 }) { h.stop(abort: abort) }
+    }
+
+    /// Registers a started worker; a stop that came first is passed on at once.
+    private func register(_ handle: WorkerStopHandle) {
+        handles.withLock { $0.append(handle) }
+        let level = stopLevel.load(ordering: .acquiring)
+        if level > 0 { handle.stop(abort: level >= 2) }
+    }
 
     public init(plan: RunPlan, threads: Int, say: @escaping @Sendable (String) -> Void) {
         self.plan = plan
@@ -163,9 +183,10 @@ public final class RunCoordinator {
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
         say("run: \(count) device(s) on \(threads) worker thread(s), closed model")
-        let results = WorkerThreads.run(count: threads) { w -> SendableBox<(WorkerMetrics, TLSFacts)?> in
+        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts)?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
+            self.register(worker.stopHandle)
             worker.run()
             return SendableBox((worker.metrics, worker.tls))
         }
@@ -177,7 +198,8 @@ public final class RunCoordinator {
             merged.merge(m)
             facts.merge(t)
         }
-        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText)
+        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText,
+                       interrupted: stopLevel.load(ordering: .acquiring) > 0)
     }
 
     static func hostAndPort(_ url: String) throws -> (String, UInt16) {

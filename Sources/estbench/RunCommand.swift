@@ -92,6 +92,7 @@ struct RunCommand: ParsableCommand {
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
         let coordinator = RunCoordinator(plan: plan, threads: loadThreads) { Console.out($0) }
+        RunCommand.handleSignals(coordinator)
         let started = Date()
         let outcome: RunCoordinator.Outcome
         do { outcome = try coordinator.run() } catch let error as RunCoordinator.RunError {
@@ -101,7 +102,7 @@ struct RunCommand: ParsableCommand {
         do {
             result = try RunResult(
                 estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(started), durationNs: outcome.durationNs,
-                interrupted: false, plan: plan,
+                interrupted: outcome.interrupted, plan: plan,
                 environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
                 metrics: outcome.metrics, tls: outcome.tls)
         } catch {
@@ -118,6 +119,29 @@ struct RunCommand: ParsableCommand {
             Console.out("results: \(folder.url.path)")
         } catch {
             throw CLIError.failed("results could not be written: \(error)")
+        }
+    }
+
+    /// SIGINT/SIGTERM go to one thread (blocked everywhere else): the first drains in-flight
+    /// operations (5 s at most), the second drops them; either way the results are written.
+    static func handleSignals(_ coordinator: RunCoordinator) {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let blocked = signals
+        Thread.detachNewThread {
+            var set = blocked
+            var count = 0
+            while true {
+                var received: Int32 = 0
+                guard sigwait(&set, &received) == 0 else { return }
+                count += 1
+                Console.error(count == 1 ? "estbench: stopping — draining operations in flight (again to drop them)"
+                                         : "estbench: stopping now — operations in flight are dropped")
+                coordinator.stop()
+            }
         }
     }
 }

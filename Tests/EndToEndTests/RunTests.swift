@@ -66,4 +66,28 @@ final class RunTests: XCTestCase {
         let bad = try runEstbench(["run", "--set", "load.closed.devices=x"])
         XCTAssertEqual(bad.status, 2, bad.stderr)
     }
+
+    /// SIGINT stops scheduling, drains, and still writes the results, marked interrupted.
+    func testInterruptDrainsAndWritesResults() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-results-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let process = Process()
+        process.executableURL = estbenchBinary
+        process.arguments = ["run", "--duration", "60", "--threads", "1", "--results", base.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        terminateAfterDeadline(process, seconds: 60)
+        Thread.sleep(forTimeInterval: 3)
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("(interrupted)"), text)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: base.path)
+        XCTAssertEqual(folders.count, 1)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: base.appendingPathComponent(folders[0]).appendingPathComponent("result.json"))) as? [String: Any]
+        XCTAssertEqual(json?["interrupted"] as? Bool, true)
+    }
 }
