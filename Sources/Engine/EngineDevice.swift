@@ -15,6 +15,9 @@ final class EngineDevice: TLSConnectionDelegate {
     let credentials: DeviceCredentials
     private var connection: TLSConnection?
     private var connectionIdentity: [UInt8]?
+    /// Operations sent on the current connection, and the last session to resume.
+    private var operationsOnConnection = 0
+    private var session: TLSResumableSession?
     private var parser = HTTPResponseParser(requestMethod: .get)
     private var request: [UInt8] = []
     private var step = 0
@@ -87,7 +90,8 @@ final class EngineDevice: TLSConnectionDelegate {
         let identity = op == .simplereenroll ? credentials.certificate : nil
         // A kept-alive connection serves every operation except a re-enrollment that must present
         // a certificate this connection did not.
-        if let connection, settings.keepAlive, !connection.isClosed, connection.session.isHandshakeComplete,
+        let underLimit = settings.operationsPerConnection.map { operationsOnConnection < $0 } ?? true
+        if let connection, settings.keepAlive, underLimit, !connection.isClosed, connection.session.isHandshakeComplete,
            identity == nil || connectionIdentity == identity {
             send(op, on: connection)
         } else {
@@ -101,7 +105,11 @@ final class EngineDevice: TLSConnectionDelegate {
             old.close()
         }
         do {
-            let c = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName)
+            // A session made with another client certificate must not be offered (it carries that identity).
+            let resume = settings.resumes && connectionIdentity == identity ? session : nil
+            let c = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
+                                      resuming: resume)
+            operationsOnConnection = 0
             if let identity {
                 do { try c.session.useCertificate(chain: [identity], key: credentials.key) } catch { throw TLSConnectionError.tls(error) }
             }
@@ -125,6 +133,7 @@ final class EngineDevice: TLSConnectionDelegate {
             template.encode(closeConnection: !settings.keepAlive, into: &request)
         }
         connection.write(request)
+        operationsOnConnection += 1
         stamps.writtenNs = MonotonicTime.nowNs()
     }
 
@@ -157,6 +166,7 @@ final class EngineDevice: TLSConnectionDelegate {
         guard let op = inFlight else { return }
         stamps.completeNs = MonotonicTime.nowNs()
         let outcome = validate(op)
+        if settings.resumes, let s = connection?.session.resumableSession { session = s }
         if !parser.keepAlive {
             connection?.delegate = nil
             connection?.close()

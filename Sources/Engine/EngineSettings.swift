@@ -18,6 +18,10 @@ struct EngineSettings: @unchecked Sendable {
     let templates: [ESTOperation: HTTPRequestTemplate]
     let steps: [Step]
     let keepAlive: Bool
+    /// Operations one connection carries before it is replaced (nil: no limit).
+    let operationsPerConnection: Int?
+    /// Offer the device's last session on its next connection.
+    let resumes: Bool
     let timeoutMs: [ESTOperation: UInt64]
     let deadlineNs: UInt64?
     let maxOperations: Int?

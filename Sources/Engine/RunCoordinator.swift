@@ -177,7 +177,9 @@ public final class RunCoordinator: Sendable {
         let start = MonotonicTime.nowNs()
         let settings = EngineSettings(
             address: address, serverName: serverName, tlsContext: context, templates: templates, steps: expanded,
-            keepAlive: profile.connection.reuse != .newPerOperation, timeoutMs: timeouts,
+            keepAlive: profile.connection.reuse != .newPerOperation,
+            operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
+            resumes: profile.connection.resumption != .off, timeoutMs: timeouts,
             deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) }, maxOperations: profile.stop.operations)
         let budget = OperationBudget(limit: profile.stop.operations)
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }

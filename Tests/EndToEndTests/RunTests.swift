@@ -90,4 +90,30 @@ final class RunTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: base.appendingPathComponent(folders[0]).appendingPathComponent("result.json"))) as? [String: Any]
         XCTAssertEqual(json?["interrupted"] as? Bool, true)
     }
+
+    /// A new connection per operation with tickets: every device's connections after its first resume.
+    func testResumptionPerDevice() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("resume.yaml").path
+        try """
+        devices:
+          count: 5
+        lifecycle:
+          - op: cacerts
+          - op: simpleenroll
+        connection:
+          newPerOperation: true
+          resumption: tickets
+        load:
+          closed:
+            devices: 5
+        stop:
+          operations: 40
+        """.write(toFile: profile, atomically: true, encoding: .utf8)
+        let r = try runEstbench(["run", profile, "--threads", "1", "--results", dir.path])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("tls: 40 handshake(s)") && r.stdout.contains("35 resumed"), r.stdout)
+    }
 }
