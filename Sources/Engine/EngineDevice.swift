@@ -26,6 +26,10 @@ final class EngineDevice: TLSConnectionDelegate {
     private var timer: EventLoop.Timer?
     private var stopped = false
     private var finished = false
+    /// Open model: operations left in the current pass, and the intended start of its first one.
+    private var passRemaining = 0
+    private var intendedStartNs: UInt64?
+    var isOpenModel: Bool { settings.arrivals != nil }
 
     init(worker: EngineWorker, credentials: DeviceCredentials) throws {
         self.worker = worker
@@ -37,6 +41,15 @@ final class EngineDevice: TLSConnectionDelegate {
     var settings: EngineSettings { worker.settings }
 
     func start() { beginOperation() }
+
+    /// Open model: one pass of the lifecycle for an arrival intended at `scheduledNs` (the first
+    /// operation's latency counts from then: coordinated omission corrected).
+    func startPass(scheduledNs: UInt64) {
+        step = 0
+        passRemaining = settings.steps.count
+        intendedStartNs = scheduledNs
+        beginOperation()
+    }
 
     /// Stops scheduling; an operation in flight finishes (or times out).
     func stop() {
@@ -85,7 +98,8 @@ final class EngineDevice: TLSConnectionDelegate {
         if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
         inFlight = op
         let now = MonotonicTime.nowNs()
-        stamps = OperationPhaseStamps(scheduledNs: now, startNs: now)
+        stamps = OperationPhaseStamps(scheduledNs: intendedStartNs ?? now, startNs: now)
+        intendedStartNs = nil
         try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
         let identity = op == .simplereenroll ? credentials.certificate : nil
         // A kept-alive connection serves every operation except a re-enrollment that must present
@@ -154,6 +168,13 @@ final class EngineDevice: TLSConnectionDelegate {
         if stopped {
             shutdown()
             return
+        }
+        if isOpenModel {
+            passRemaining -= 1
+            if passRemaining <= 0 {
+                worker.deviceIdle(self)
+                return
+            }
         }
         if think > 0 {
             try? timer?.start(timeoutMs: think)

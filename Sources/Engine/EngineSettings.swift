@@ -2,6 +2,7 @@ import EST
 import EventLoop
 import HTTP
 import TLS
+import Workload
 
 /// What every worker of one run shares, read-only: where to connect, the TLS policy, the request
 /// templates per operation, the lifecycle, the stop condition, timeouts.
@@ -25,4 +26,7 @@ struct EngineSettings: @unchecked Sendable {
     let timeoutMs: [ESTOperation: UInt64]
     let deadlineNs: UInt64?
     let maxOperations: Int?
+    /// Open model: each worker's share of the arrival schedule (one arrival = one device running its
+    /// lifecycle once, timed from the intended start). nil: closed model.
+    let arrivals: [WorkerArrivals]?
 }

@@ -19,12 +19,25 @@ final class EngineWorker {
     /// Set from other threads before `wakeup` is signalled: 1 = drain, 2 = abort.
     let stopMode = StopSignal()
     private var drainDeadline: EventLoop.Timer?
+    // Open model: the arrival schedule's state on this worker.
+    private var scheduler: EventLoop.Timer?
+    /// Idle devices in FIFO order (each arrival takes the device idle longest: devices rotate).
+    private var idle: [EngineDevice] = []
+    private var idleHead = 0
+    private var idleCount: Int { idle.count - idleHead }
+    private var pending: [UInt64] = []
+    private var pendingHead = 0
+    private var nextArrival = 0
+    private var arrivalsExhausted = false
+    private var stopping = false
+    private let runStartNs: UInt64
     private var deadline: EventLoop.Timer?
     private var active = 0
 
     init(index: Int, settings: EngineSettings, budget: OperationBudget, runStartNs: UInt64,
          credentials: [DeviceCredentials]) throws {
         self.index = index
+        self.runStartNs = runStartNs
         loop = try Loop()
         self.settings = settings
         self.budget = budget
@@ -51,7 +64,18 @@ final class EngineWorker {
     /// Runs on the worker's thread until every device stopped; then closes the loop.
     func run() {
         active = devices.count
-        for d in devices { d.start() }
+        if settings.arrivals != nil {
+            idle = devices
+            do {
+                scheduler = try EventLoop.Timer(loop: loop) {}
+                scheduler?.handler = { [unowned self] in self.arrivalsDue() }
+                scheduleNextArrival()
+            } catch {
+                stopDevices()
+            }
+        } else {
+            for d in devices { d.start() }
+        }
         if active == 0 { finishLoop() }
         _ = loop.run()
         metrics.close()
@@ -77,9 +101,70 @@ final class EngineWorker {
     }
 
     private func stopDevices() {
+        stopping = true
         deadline?.close()
         deadline = nil
+        scheduler?.close()
+        scheduler = nil
         for d in devices { d.stop() }
+    }
+
+    // MARK: open model
+
+    private func scheduleNextArrival() {
+        guard let arrivals = settings.arrivals?[index], !stopping else { return }
+        guard let offset = arrivals.intendedStartNs(local: nextArrival) else {
+            arrivalsExhausted = true
+            if idleCount == devices.count { stopDevices() }
+            return
+        }
+        let due = runStartNs &+ offset
+        let now = MonotonicTime.nowNs()
+        try? scheduler?.start(timeoutNs: due > now ? due - now : 0)
+    }
+
+    /// Starts every arrival whose intended time has come: on an idle device, or queued until one
+    /// is free (the wait counts in its latency: coordinated omission corrected).
+    private func arrivalsDue() {
+        guard let arrivals = settings.arrivals?[index] else { return }
+        let now = MonotonicTime.nowNs()
+        while !stopping, let offset = arrivals.intendedStartNs(local: nextArrival), runStartNs &+ offset <= now {
+            nextArrival += 1
+            let intended = runStartNs &+ offset
+            if let d = takeIdle() {
+                d.startPass(scheduledNs: intended)
+            } else {
+                pending.append(intended)
+            }
+        }
+        scheduleNextArrival()
+    }
+
+    /// A device finished its pass: give it the oldest queued arrival, or park it.
+    func deviceIdle(_ device: EngineDevice) {
+        if pendingHead < pending.count {
+            let intended = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead > 1024 && pendingHead * 2 > pending.count {
+                pending.removeFirst(pendingHead)
+                pendingHead = 0
+            }
+            device.startPass(scheduledNs: intended)
+            return
+        }
+        idle.append(device)
+        if (arrivalsExhausted || stopping) && idleCount == devices.count { stopDevices() }
+    }
+
+    private func takeIdle() -> EngineDevice? {
+        guard idleHead < idle.count else { return nil }
+        let d = idle[idleHead]
+        idleHead += 1
+        if idleHead > 1024 && idleHead * 2 > idle.count {
+            idle.removeFirst(idleHead)
+            idleHead = 0
+        }
+        return d
     }
 
     func mayStartOperation() -> Bool { budget.take() }
@@ -90,6 +175,8 @@ final class EngineWorker {
     }
 
     private func finishLoop() {
+        scheduler?.close()
+        scheduler = nil
         deadline?.close()
         deadline = nil
         drainDeadline?.close()

@@ -68,8 +68,15 @@ public final class RunCoordinator: Sendable {
 
     public func run() throws -> Outcome {
         let profile = plan.profile
-        guard case .closed(let concurrentDevices, let thinkMs) = profile.load else {
-            throw RunError.unsupported("this build runs the closed load model only; the open model (rate, ramp, steps, burst) is planned")
+        var concurrentDevices = profile.devices.count
+        var thinkMs = 0
+        var schedule: ArrivalSchedule?
+        switch profile.load {
+        case .closed(let devices, let think):
+            concurrentDevices = devices
+            thinkMs = think
+        case .open(let open):
+            schedule = ArrivalSchedule(open)
         }
         guard case .steps(let steps) = profile.lifecycle else {
             throw RunError.unsupported("this build runs ordered lifecycles only; weighted mixes are planned")
@@ -129,7 +136,9 @@ public final class RunCoordinator: Sendable {
         // Requests, built once per operation.
         var credentials: HTTP.BasicCredentials?
         if let basic = profile.target.basic {
-            guard let password = try plan.basicPassword() else { throw RunError.setup("no password for \(basic.user)") }
+            let secret: String?
+            do { secret = try plan.basicPassword() } catch { throw RunError.setup("\(error)") }
+            guard let password = secret else { throw RunError.setup("no password for \(basic.user)") }
             credentials = try HTTP.BasicCredentials(user: basic.user, password: password)
         }
         let hostField = address.family == .ipv6 ? "[\(address.ip)]:\(address.port)" : "\(serverName):\(address.port)"
@@ -180,11 +189,12 @@ public final class RunCoordinator: Sendable {
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,
-            deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) }, maxOperations: profile.stop.operations)
+            deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) }, maxOperations: profile.stop.operations,
+            arrivals: schedule?.split(workers: threads))
         let budget = OperationBudget(limit: profile.stop.operations)
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
-        say("run: \(count) device(s) on \(threads) worker thread(s), closed model")
+        say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
         let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts)?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }

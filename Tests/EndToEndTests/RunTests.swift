@@ -116,4 +116,65 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("tls: 40 handshake(s)") && r.stdout.contains("35 resumed"), r.stdout)
     }
+
+    func runProfile(_ yaml: String) throws -> (status: Int32, stdout: String, stderr: String, json: [String: Any]?) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("p.yaml").path
+        try yaml.write(toFile: profile, atomically: true, encoding: .utf8)
+        let results = dir.appendingPathComponent("results")
+        let r = try runEstbench(["run", profile, "--threads", "2", "--results", results.path])
+        let folder = (try? FileManager.default.contentsOfDirectory(atPath: results.path))?.first
+        let json = folder.flatMap { try? Data(contentsOf: results.appendingPathComponent($0).appendingPathComponent("result.json")) }
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return (r.status, r.stdout, r.stderr, json)
+    }
+
+    func count(_ json: [String: Any]?, _ op: String) -> Int {
+        let ops = (json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+        return ops.first { $0["name"] as? String == op }?["count"] as? Int ?? -1
+    }
+
+    /// Open model at a constant rate: arrivals follow the schedule, each a different device.
+    func testOpenModelConstantRate() throws {
+        let r = try runProfile("""
+        devices:
+          count: 200
+        lifecycle:
+          - op: simpleenroll
+        load:
+          open:
+            rate: 50
+        stop:
+          durationSeconds: 2
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("open model"), r.stdout)
+        let n = count(r.json, "simpleenroll")
+        XCTAssertTrue((85...101).contains(n), "about 100 arrivals in 2 s at 50/s: \(n)")
+        XCTAssertTrue(r.stdout.contains("tls: \(n) handshake(s)"), "one device (and connection) per arrival: \(r.stdout)")
+    }
+
+    /// A reboot storm: N devices at once, each enrolls once, then the run ends by itself.
+    func testBurstRunsEachDeviceOnce() throws {
+        let r = try runProfile("""
+        devices:
+          count: 30
+        lifecycle:
+          - op: cacerts
+          - op: simpleenroll
+        load:
+          open:
+            burst:
+              devices: 30
+        stop:
+          durationSeconds: 30
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(count(r.json, "cacerts"), 30)
+        XCTAssertEqual(count(r.json, "simpleenroll"), 30)
+        let duration = (r.json?["durationNs"] as? Int) ?? Int.max
+        XCTAssertLessThan(duration, 20_000_000_000, "ended when the burst was done, not at the 30 s limit")
+    }
 }
