@@ -1,4 +1,5 @@
 import EST
+import Glibc
 import EventLoop
 import Metrics
 import Report
@@ -13,6 +14,8 @@ final class EngineWorker {
     let budget: OperationBudget
     private(set) var metrics: WorkerMetrics
     private(set) var tls = TLSFacts()
+    /// CPU time this worker's thread used while running (user + system), ns.
+    private(set) var cpuNs: UInt64 = 0
     private var devices: [EngineDevice] = []
     private var operationIDs: [ESTOperation: OperationID] = [:]
     private var wakeup: Wakeup?
@@ -77,7 +80,9 @@ final class EngineWorker {
             for d in devices { d.start() }
         }
         if active == 0 { finishLoop() }
+        let cpuStart = EngineWorker.threadCPUNs()
         _ = loop.run()
+        cpuNs = EngineWorker.threadCPUNs() &- cpuStart
         metrics.close()
         try? loop.close()
     }
@@ -195,5 +200,11 @@ final class EngineWorker {
         if session.helloRetryRequest { tls.helloRetryRequests += 1 }
         tls.versions[session.negotiatedVersion, default: 0] += 1
         if let g = session.group { tls.groups[g, default: 0] += 1 }
+    }
+
+    static func threadCPUNs() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }

@@ -24,6 +24,9 @@ public final class RunCoordinator: Sendable {
         public let target: String
         /// The run was stopped by `stop()` (SIGINT/SIGTERM) before its stop condition.
         public let interrupted: Bool
+        /// The load threads' own CPU time (ns), and sentences about the tool's own health.
+        public let workerCPUNs: [UInt64]
+        public let warnings: [String]
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -195,23 +198,44 @@ public final class RunCoordinator: Sendable {
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
-        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts)?> in
+        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64)?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
             self.register(worker.stopHandle)
             worker.run()
-            return SendableBox((worker.metrics, worker.tls))
+            return SendableBox((worker.metrics, worker.tls, worker.cpuNs))
         }
         let elapsed = MonotonicTime.nowNs() - start
         var merged = WorkerMetrics(runStartNs: start)
         var facts = TLSFacts()
+        var cpu: [UInt64] = []
         for r in results {
-            guard let (m, t) = r.value else { throw RunError.setup("a worker could not start") }
+            guard let (m, t, c) = r.value else { throw RunError.setup("a worker could not start") }
             merged.merge(m)
             facts.merge(t)
+            cpu.append(c)
         }
         return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText,
-                       interrupted: stopLevel.load(ordering: .acquiring) > 0)
+                       interrupted: stopLevel.load(ordering: .acquiring) > 0, workerCPUNs: cpu,
+                       warnings: RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil))
+    }
+
+    /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, or
+    /// an open-model schedule that fell behind (p99 start lag over 1 ms), is said out loud.
+    static func warnings(_ metrics: WorkerMetrics, cpu: [UInt64], elapsedNs: UInt64, open: Bool) -> [String] {
+        var out: [String] = []
+        for (w, c) in cpu.enumerated() where elapsedNs > 0 && Double(c) / Double(elapsedNs) > 0.9 {
+            out.append("load thread \(w) was busy \(Int(Double(c) * 100 / Double(elapsedNs)))% of the run: estbench may be the bottleneck; add --threads or cores")
+        }
+        if open {
+            for op in metrics.operations where op.startLag.totalCount > 0 {
+                let p99 = op.startLag.valueAtPercentile(99)
+                if p99 > 1000 {
+                    out.append("\(op.name): the open-model schedule fell behind (p99 start lag \(p99 / 1000) ms): latency is measured from the intended start, throughput is below the plan")
+                }
+            }
+        }
+        return out
     }
 
     static func hostAndPort(_ url: String) throws -> (String, UInt16) {

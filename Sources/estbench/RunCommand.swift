@@ -104,13 +104,18 @@ struct RunCommand: ParsableCommand {
                 estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(started), durationNs: outcome.durationNs,
                 interrupted: outcome.interrupted, plan: plan,
                 environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
-                metrics: outcome.metrics, tls: outcome.tls)
+                metrics: outcome.metrics, tls: outcome.tls, warnings: outcome.warnings)
         } catch {
             throw CLIError.failed("result: \(error)")
         }
         Console.out("--- \(outcome.target)")
         Console.write(1, ConsoleSummary(result).text)
         let t = outcome.tls
+        let operations = outcome.metrics.operations.reduce(UInt64(0)) { $0 + $1.count }
+        let cpu = outcome.workerCPUNs.reduce(0, +)
+        if operations > 0 {
+            Console.out("estbench's own CPU: \(Format.fixed(Double(cpu) / Double(operations) / 1000, 1)) us per operation on \(outcome.workerCPUNs.count) load thread(s)")
+        }
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         do {

@@ -177,4 +177,24 @@ final class RunTests: XCTestCase {
         let duration = (r.json?["durationNs"] as? Int) ?? Int.max
         XCTAssertLessThan(duration, 20_000_000_000, "ended when the burst was done, not at the 30 s limit")
     }
+
+    /// An open-model rate far above what a few devices can do: the schedule falls behind and the run
+    /// says so (latency still counted from the intended starts).
+    func testScheduleLagIsWarned() throws {
+        let r = try runProfile("""
+        devices:
+          count: 4
+        lifecycle:
+          - op: cacerts
+        load:
+          open:
+            rate: 3000
+        stop:
+          durationSeconds: 1
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("schedule fell behind"), r.stdout)
+        let warnings = r.json?["warnings"] as? [String] ?? []
+        XCTAssertTrue(warnings.contains { $0.contains("cacerts: the open-model schedule fell behind") }, "\(warnings)")
+    }
 }
