@@ -254,9 +254,7 @@ public final class RunCoordinator: Sendable {
     }
 
     static func resolve(host: String, port: UInt16) throws -> SocketAddress {
-        if let a = try? SocketAddress(ip: host, port: port) { return a }
-        if host == "localhost" { return try SocketAddress(ip: "127.0.0.1", port: port) }
-        throw RunError.setup("target host \(host): give an IP address or localhost (name resolution comes with the full engine)")
+        do { return try SocketAddress.resolve(host: host, port: port) } catch { throw RunError.setup("\(error)") }
     }
 }
 

@@ -1,5 +1,4 @@
 import EventLoop
-import Glibc
 
 /// An `https://host[:port]/path` URL resolved to a socket address before any connection is made.
 struct ProbeTarget {
@@ -50,41 +49,8 @@ struct ProbeTarget {
 
     /// IP literals directly; names through getaddrinfo (IPv4 first), once, before the clock starts.
     static func resolve(host: String, port: UInt16) throws -> SocketAddress {
-        if let literal = try? SocketAddress(ip: host, port: port) { return literal }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, nil, &hints, &result)
-        guard rc == 0, let first = result else {
-            throw CLIError.badInput("cannot resolve host \"\(host)\": \(String(cString: gai_strerror(rc)))")
+        do { return try SocketAddress.resolve(host: host, port: port) } catch {
+            throw CLIError.badInput("\(error)")
         }
-        defer { freeaddrinfo(first) }
-        var candidates: [String] = []
-        var p: UnsafeMutablePointer<addrinfo>? = first
-        while let info = p {
-            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            if info.pointee.ai_family == AF_INET {
-                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                    var a = sin.pointee.sin_addr
-                    _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
-                }
-                candidates.insert(ProbeTarget.string(text), at: 0)
-            } else if info.pointee.ai_family == AF_INET6 {
-                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
-                    var a = sin.pointee.sin6_addr
-                    _ = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count))
-                }
-                candidates.append(ProbeTarget.string(text))
-            }
-            p = info.pointee.ai_next
-        }
-        guard let ip = candidates.first, let address = try? SocketAddress(ip: ip, port: port) else {
-            throw CLIError.badInput("host \"\(host)\" has no IPv4 or IPv6 address")
-        }
-        return address
-    }
-
-    static func string(_ cText: [CChar]) -> String {
-        String(decoding: cText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Name resolution before a run (blocking getaddrinfo: never on a loop thread while it serves).
+extension SocketAddress {
+    /// IP literals directly; names through getaddrinfo (IPv4 first), once, before the clock starts.
+    public static func resolve(host: String, port: UInt16) throws(ResolutionError) -> SocketAddress {
+        if let literal = try? SocketAddress(ip: host, port: port) { return literal }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, nil, &hints, &result)
+        guard rc == 0, let first = result else {
+            throw ResolutionError(host: host, reason: String(cString: gai_strerror(rc)))
+        }
+        defer { freeaddrinfo(first) }
+        var candidates: [String] = []
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let info = p {
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if info.pointee.ai_family == AF_INET {
+                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+                    var a = sin.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
+                }
+                candidates.insert(SocketAddress.string(text), at: 0)
+            } else if info.pointee.ai_family == AF_INET6 {
+                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
+                    var a = sin.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count))
+                }
+                candidates.append(SocketAddress.string(text))
+            }
+            p = info.pointee.ai_next
+        }
+        guard let ip = candidates.first, let address = try? SocketAddress(ip: ip, port: port) else {
+            throw ResolutionError(host: host, reason: "no IPv4 or IPv6 address")
+        }
+        return address
+    }
+
+    private static func string(_ cText: [CChar]) -> String {
+        String(decoding: cText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
