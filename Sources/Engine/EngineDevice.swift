@@ -5,6 +5,7 @@ import HTTP
 import Metrics
 import PKI
 import TLS
+import Workload
 
 /// One virtual device on a worker's loop: runs its lifecycle step by step over its own TLS
 /// connection (kept alive or new per operation; a new one with its issued certificate for
@@ -30,10 +31,14 @@ final class EngineDevice: TLSConnectionDelegate {
     private var passRemaining = 0
     private var intendedStartNs: UInt64?
     var isOpenModel: Bool { settings.arrivals != nil }
+    /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
+    private var drawState: UInt64 = 0
 
     init(worker: EngineWorker, credentials: DeviceCredentials) throws {
         self.worker = worker
         self.credentials = credentials
+        // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
+        drawState = EngineDevice.scramble(worker.settings.seed ^ EngineDevice.scramble(UInt64(credentials.index) &+ 1))
         timer = try EventLoop.Timer(loop: worker.loop) {}
         timer?.handler = { [unowned self] in self.timerFired() }
     }
@@ -46,7 +51,7 @@ final class EngineDevice: TLSConnectionDelegate {
     /// operation's latency counts from then: coordinated omission corrected).
     func startPass(scheduledNs: UInt64) {
         step = 0
-        passRemaining = settings.steps.count
+        passRemaining = settings.mix == nil ? settings.steps.count : 1
         intendedStartNs = scheduledNs
         beginOperation()
     }
@@ -92,8 +97,7 @@ final class EngineDevice: TLSConnectionDelegate {
             shutdown()
             return
         }
-        let current = settings.steps[step % settings.steps.count]
-        var op = current.operation
+        var op = currentOperation()
         // Re-enrollment needs an issued certificate: before the first one, enroll instead.
         if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
         inFlight = op
@@ -111,6 +115,22 @@ final class EngineDevice: TLSConnectionDelegate {
         } else {
             open(for: op, identity: identity)
         }
+    }
+
+    /// The splitmix64 finalizer: a well-mixed 64-bit value from any input.
+    static func scramble(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The next operation: the current step, or a seeded draw from the mix.
+    private func currentOperation() -> ESTOperation {
+        guard let mix = settings.mix else { return settings.steps[step % settings.steps.count].operation }
+        drawState &+= 0x9E37_79B9_7F4A_7C15
+        let u = Double(EngineDevice.scramble(drawState) >> 11) / Double(UInt64(1) << 53)
+        return mix.mixOperation(draw: u).flatMap { ESTOperation(rawValue: $0.rawValue) } ?? .cacerts
     }
 
     private func open(for op: ESTOperation, identity: [UInt8]?) {
@@ -163,7 +183,7 @@ final class EngineDevice: TLSConnectionDelegate {
             connection?.close()
             connection = nil
         }
-        let think = settings.steps[step % settings.steps.count].thinkTimeMs
+        let think = settings.mix == nil ? settings.steps[step % settings.steps.count].thinkTimeMs : settings.mixThinkTimeMs
         step += 1
         if stopped {
             shutdown()

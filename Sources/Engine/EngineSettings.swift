@@ -18,6 +18,10 @@ struct EngineSettings: @unchecked Sendable {
     let tlsContext: TLSContext
     let templates: [ESTOperation: HTTPRequestTemplate]
     let steps: [Step]
+    /// A weighted mix instead of ordered steps: each operation drawn (seeded per device).
+    let mix: Lifecycle?
+    let mixThinkTimeMs: UInt64
+    let seed: UInt64
     let keepAlive: Bool
     /// Operations one connection carries before it is replaced (nil: no limit).
     let operationsPerConnection: Int?

@@ -81,8 +81,11 @@ public final class RunCoordinator: Sendable {
         case .open(let open):
             schedule = ArrivalSchedule(open)
         }
-        guard case .steps(let steps) = profile.lifecycle else {
-            throw RunError.unsupported("this build runs ordered lifecycles only; weighted mixes are planned")
+        var steps: [LifecycleStep] = []
+        var mixOperations: [ESTOperation] = []
+        switch profile.lifecycle {
+        case .steps(let s): steps = s
+        case .mix(let entries): mixOperations = entries.compactMap { ESTOperation(rawValue: $0.operation.rawValue) }
         }
         let keyType = PKI.KeyType(rawValue: profile.devices.keyType.rawValue) ?? .p256
         let count = min(profile.devices.count, concurrentDevices)
@@ -188,7 +191,9 @@ public final class RunCoordinator: Sendable {
 
         let start = MonotonicTime.nowNs()
         let settings = EngineSettings(
-            address: address, serverName: serverName, tlsContext: context, templates: templates, steps: expanded,
+            address: address, serverName: serverName, tlsContext: context, templates: templates,
+            steps: expanded.isEmpty ? mixOperations.map { .init(operation: $0, thinkTimeMs: 0) } : expanded,
+            mix: mixOperations.isEmpty ? nil : profile.lifecycle, mixThinkTimeMs: UInt64(max(0, thinkMs)), seed: profile.seed,
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,

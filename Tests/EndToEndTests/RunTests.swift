@@ -197,4 +197,25 @@ final class RunTests: XCTestCase {
         let warnings = r.json?["warnings"] as? [String] ?? []
         XCTAssertTrue(warnings.contains { $0.contains("cacerts: the open-model schedule fell behind") }, "\(warnings)")
     }
+
+    /// A weighted mix: operations drawn by weight, seeded.
+    func testWeightedMix() throws {
+        let r = try runProfile("""
+        devices:
+          count: 10
+        lifecycle:
+          mix:
+            cacerts: 3
+            simpleenroll: 1
+        load:
+          closed:
+            devices: 10
+        stop:
+          operations: 200
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let cacerts = count(r.json, "cacerts"), enroll = count(r.json, "simpleenroll")
+        XCTAssertEqual(cacerts + enroll, 200)
+        XCTAssertTrue((120...180).contains(cacerts), "about 3 in 4 are cacerts: \(cacerts)")
+    }
 }
