@@ -12,6 +12,7 @@ final class EngineWorker {
     let loop: Loop
     let settings: EngineSettings
     let budget: OperationBudget
+    let progress: RunProgress
     private(set) var metrics: WorkerMetrics
     private(set) var tls = TLSFacts()
     /// CPU time this worker's thread used while running (user + system), ns.
@@ -37,8 +38,9 @@ final class EngineWorker {
     private var deadline: EventLoop.Timer?
     private var active = 0
 
-    init(index: Int, settings: EngineSettings, budget: OperationBudget, runStartNs: UInt64,
+    init(index: Int, settings: EngineSettings, budget: OperationBudget, progress: RunProgress, runStartNs: UInt64,
          credentials: [DeviceCredentials]) throws {
+        self.progress = progress
         self.index = index
         self.runStartNs = runStartNs
         loop = try Loop()
@@ -192,6 +194,7 @@ final class EngineWorker {
 
     func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, device: EngineDevice) {
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
+        progress.completed(error: outcome.isError)
     }
 
     func handshake(_ session: TLSSession) {

@@ -48,6 +48,8 @@ public final class RunCoordinator: Sendable {
     /// Workers running now, and how far a stop has gone (0 none, 1 drain, 2 abort).
     private let handles = Mutex<[WorkerStopHandle]>([])
     private let stopLevel = Atomic<Int>(0)
+    /// Live counts for a progress line.
+    public let progress = RunProgress()
 
     /// From any thread (a signal handler's): the first call drains, the second aborts.
     public func stop() {
@@ -166,28 +168,19 @@ public final class RunCoordinator: Sendable {
             if let w = WorkloadOperation(rawValue: op.rawValue) { timeouts[op] = UInt64(profile.timeouts.milliseconds(for: w)) }
         }
 
-        // Keys and CSRs for every device, on all cores, before the clock starts.
-        say("pool: \(count) \(keyType) key(s) and CSR(s)")
-        let commonName = profile.devices.csr.commonNamePattern
-        let sans = profile.devices.csr.sanDNSPatterns
-        let template: PKI.CSRTemplate
-        do { template = try PKI.CSRTemplate(commonName: commonName, sanDNS: sans) } catch { throw RunError.setup("CSR template: \(error)") }
-        let makers = max(1, min(WorkerThreads.coreCount, count))
-        let made = WorkerThreads.run(count: makers) { t -> [(Int, PrivateKey, [UInt8])] in
-            var out: [(Int, PrivateKey, [UInt8])] = []
-            guard let builder = try? CSRBuilder(template: template), let generator = try? KeyGenerator(type: keyType) else { return out }
-            var i = t
-            while i < count {
-                if let key = try? generator.generate(), let signer = try? Signer(key: key),
-                   let csr = try? builder.build(index: i, signer: signer) {
-                    out.append((i, key, csr))
-                }
-                i += makers
+        // Keys and CSRs for every device: from the pool file, or made on all cores before the clock starts.
+        let all: [(Int, PrivateKey, [UInt8])]
+        if case .poolFile(let path) = profile.devices.source {
+            let pool: CSRPool
+            do { pool = try CSRPool.load(path: path) } catch { throw RunError.setup("\(error)") }
+            guard pool.count >= count else {
+                throw RunError.setup("pool \(path) holds \(pool.count) devices; the profile needs \(count)")
             }
-            return out
+            say("pool: \(count) of \(pool.count) \(pool.header.keyType) device(s) from \(path) (loaded in \(pool.loadNs / 1_000_000) ms)")
+            all = (0..<count).map { ($0, pool.keys[$0], Array(pool.csrs[$0])) }
+        } else {
+            all = try RunCoordinator.makeDevices(count: count, keyType: keyType, profile: profile, say: say)
         }
-        let all = made.flatMap { $0 }.sorted { $0.0 < $1.0 }
-        guard all.count == count else { throw RunError.setup("could only make \(all.count) of \(count) device keys") }
 
         let start = MonotonicTime.nowNs()
         let settings = EngineSettings(
@@ -204,7 +197,7 @@ public final class RunCoordinator: Sendable {
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
         let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64)?> in
-            guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, runStartNs: start,
+            guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
             self.register(worker.stopHandle)
             worker.run()
@@ -241,6 +234,33 @@ public final class RunCoordinator: Sendable {
             }
         }
         return out
+    }
+
+    /// A fresh key and CSR per device, generated on all cores.
+    static func makeDevices(count: Int, keyType: PKI.KeyType, profile: Profile,
+                            say: @Sendable (String) -> Void) throws -> [(Int, PrivateKey, [UInt8])] {
+        say("pool: \(count) \(keyType) key(s) and CSR(s)")
+        let commonName = profile.devices.csr.commonNamePattern
+        let sans = profile.devices.csr.sanDNSPatterns
+        let template: PKI.CSRTemplate
+        do { template = try PKI.CSRTemplate(commonName: commonName, sanDNS: sans) } catch { throw RunError.setup("CSR template: \(error)") }
+        let makers = max(1, min(WorkerThreads.coreCount, count))
+        let made = WorkerThreads.run(count: makers) { t -> [(Int, PrivateKey, [UInt8])] in
+            var out: [(Int, PrivateKey, [UInt8])] = []
+            guard let builder = try? CSRBuilder(template: template), let generator = try? KeyGenerator(type: keyType) else { return out }
+            var i = t
+            while i < count {
+                if let key = try? generator.generate(), let signer = try? Signer(key: key),
+                   let csr = try? builder.build(index: i, signer: signer) {
+                    out.append((i, key, csr))
+                }
+                i += makers
+            }
+            return out
+        }
+        let all = made.flatMap { $0 }.sorted { $0.0 < $1.0 }
+        guard all.count == count else { throw RunError.setup("could only make \(all.count) of \(count) device keys") }
+        return all
     }
 
     static func hostAndPort(_ url: String) throws -> (String, UInt16) {

@@ -94,10 +94,13 @@ struct RunCommand: ParsableCommand {
         let coordinator = RunCoordinator(plan: plan, threads: loadThreads) { Console.out($0) }
         RunCommand.handleSignals(coordinator)
         let started = Date()
+        let live = RunProgressLine(progress: coordinator.progress)
         let outcome: RunCoordinator.Outcome
         do { outcome = try coordinator.run() } catch let error as RunCoordinator.RunError {
+            live.finish()
             throw CLIError.badInput("\(error)")
         }
+        live.finish()
         let result: RunResult
         do {
             result = try RunResult(

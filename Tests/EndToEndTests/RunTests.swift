@@ -218,4 +218,45 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(cacerts + enroll, 200)
         XCTAssertTrue((120...180).contains(cacerts), "about 3 in 4 are cacerts: \(cacerts)")
     }
+
+    /// Devices from a pool file made by `pool generate`: the run enrolls the pool's own keys.
+    func testRunFromAPoolFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-pool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pool = dir.appendingPathComponent("d.pool").path
+        XCTAssertEqual(try runEstbench(["pool", "generate", "--count", "12", "--out", pool]).status, 0)
+        let r = try runProfile("""
+        devices:
+          count: 12
+          pool: \(pool)
+        lifecycle:
+          - op: simpleenroll
+          - op: simplereenroll
+        load:
+          closed:
+            devices: 12
+        stop:
+          operations: 48
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("from \(pool)"), r.stdout)
+        XCTAssertEqual(count(r.json, "simpleenroll") + count(r.json, "simplereenroll"), 48)
+        XCTAssertFalse(r.stdout.contains("validation_failure"), r.stdout)
+        // A pool smaller than the profile is refused.
+        let small = try runProfile("""
+        devices:
+          count: 20
+          pool: \(pool)
+        lifecycle:
+          - op: simpleenroll
+        load:
+          closed:
+            devices: 20
+        stop:
+          operations: 5
+        """)
+        XCTAssertEqual(small.status, 2)
+        XCTAssertTrue(small.stderr.contains("holds 12 devices; the profile needs 20"), small.stderr)
+    }
 }

@@ -1,0 +1,40 @@
+import Engine
+import Foundation
+import PKI
+import Synchronization
+
+/// The live progress of a run: on a terminal one line redrawn every second (elapsed, ops/s over the
+/// last second, errors); when piped, a plain line every 5 seconds. Runs on its own thread.
+final class RunProgressLine: Sendable {
+    private let done = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
+
+    init(progress: RunProgress) {
+        let tty = Console.stderrIsTerminal
+        Thread.detachNewThread { [self] in
+            let start = MonotonicClock.nowNs()
+            var last = 0
+            var lastNs = start
+            var tick = 0
+            while !done.load(ordering: .acquiring) {
+                usleep(100_000)
+                tick += 1
+                guard tick % (tty ? 10 : 50) == 0 else { continue }
+                let now = MonotonicClock.nowNs()
+                let completed = progress.completed
+                let rate = Double(completed - last) * 1e9 / Double(max(1, now - lastNs))
+                last = completed
+                lastNs = now
+                let line = "\(Format.seconds(now - start))  \(completed) ops  \(Format.fixed(rate, 0)) ops/s  \(progress.errors) errors"
+                if tty { Console.write(2, "\r" + line + "\u{1B}[K") } else { Console.error("progress: " + line) }
+            }
+            if tty { Console.write(2, "\r\u{1B}[K") }
+            stopped.store(true, ordering: .releasing)
+        }
+    }
+
+    func finish() {
+        done.store(true, ordering: .releasing)
+        while !stopped.load(ordering: .acquiring) { usleep(10_000) }
+    }
+}
