@@ -31,6 +31,8 @@ final class EngineDevice: TLSConnectionDelegate {
     private var passRemaining = 0
     private var intendedStartNs: UInt64?
     var isOpenModel: Bool { settings.arrivals != nil }
+    /// The device's signing context, made on first use (channel-bound CSRs are signed per operation).
+    private var signer: Signer?
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
     private var drawState: UInt64 = 0
 
@@ -161,7 +163,19 @@ final class EngineDevice: TLSConnectionDelegate {
         parser.reset(requestMethod: op.usesPOST ? .post : .get)
         request.removeAll(keepingCapacity: true)
         guard let template = settings.templates[op] else { return finish(.protocolDeviation) }
-        if op.usesPOST {
+        if op.usesPOST, settings.channelBinding, op != .cacerts, op != .csrattrs, let binding = connection.session.channelBinding {
+            // The binding exists only now: build and sign the CSR here, as its own phase.
+            stamps.signStartNs = MonotonicTime.nowNs()
+            do {
+                if signer == nil { signer = try Signer(key: credentials.key) }
+                let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer!,
+                                                      challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
+                stamps.signDoneNs = MonotonicTime.nowNs()
+                template.encode(body: Base64.encode(csr), closeConnection: !settings.keepAlive, into: &request)
+            } catch {
+                return finish(.protocolDeviation)
+            }
+        } else if op.usesPOST {
             template.encode(body: credentials.csrBody, closeConnection: !settings.keepAlive, into: &request)
         } else {
             template.encode(closeConnection: !settings.keepAlive, into: &request)

@@ -1,6 +1,7 @@
 import EST
 import EventLoop
 import HTTP
+import PKI
 import TLS
 import Workload
 
@@ -22,6 +23,10 @@ struct EngineSettings: @unchecked Sendable {
     let mix: Lifecycle?
     let mixThinkTimeMs: UInt64
     let seed: UInt64
+    /// Channel binding (RFC 7030 3.5): enrollment CSRs are built and signed after the handshake
+    /// with tls-unique / tls-exporter in challengePassword, from this template.
+    let channelBinding: Bool
+    let csrTemplate: PKI.CSRTemplate
     let keepAlive: Bool
     /// Operations one connection carries before it is replaced (nil: no limit).
     let operationsPerConnection: Int?

@@ -2,6 +2,7 @@ import EST
 import Glibc
 import EventLoop
 import Metrics
+import PKI
 import Report
 import TLS
 
@@ -18,6 +19,8 @@ final class EngineWorker {
     /// CPU time this worker's thread used while running (user + system), ns.
     private(set) var cpuNs: UInt64 = 0
     private var devices: [EngineDevice] = []
+    /// Builds channel-bound CSRs after handshakes (one builder per worker thread).
+    let csrBuilder: CSRBuilder
     private var operationIDs: [ESTOperation: OperationID] = [:]
     private var wakeup: Wakeup?
     /// Set from other threads before `wakeup` is signalled: 1 = drain, 2 = abort.
@@ -41,6 +44,7 @@ final class EngineWorker {
     init(index: Int, settings: EngineSettings, budget: OperationBudget, progress: RunProgress, runStartNs: UInt64,
          credentials: [DeviceCredentials]) throws {
         self.progress = progress
+        csrBuilder = try CSRBuilder(template: settings.csrTemplate)
         self.index = index
         self.runStartNs = runStartNs
         loop = try Loop()

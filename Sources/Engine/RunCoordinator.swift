@@ -105,6 +105,7 @@ public final class RunCoordinator: Sendable {
             var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0),
                                                     threads: max(1, WorkerThreads.coreCount - threads))
             if let label { configuration.labels = [label] }
+            configuration.requireChannelBinding = profile.channelBinding
             let s = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
             try s.start()
             server = s
@@ -187,6 +188,8 @@ public final class RunCoordinator: Sendable {
             address: address, serverName: serverName, tlsContext: context, templates: templates,
             steps: expanded.isEmpty ? mixOperations.map { .init(operation: $0, thinkTimeMs: 0) } : expanded,
             mix: mixOperations.isEmpty ? nil : profile.lifecycle, mixThinkTimeMs: UInt64(max(0, thinkMs)), seed: profile.seed,
+            channelBinding: profile.channelBinding,
+            csrTemplate: try PKI.CSRTemplate(commonName: profile.devices.csr.commonNamePattern, sanDNS: profile.devices.csr.sanDNSPatterns),
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,

@@ -259,4 +259,35 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(small.status, 2)
         XCTAssertTrue(small.stderr.contains("holds 12 devices; the profile needs 20"), small.stderr)
     }
+
+    /// Channel binding: the built-in server requires it, the engine signs each enrollment CSR after the
+    /// handshake with the connection's binding, and signing shows as its own phase.
+    func testChannelBoundEnrollment() throws {
+        for version in ["1.2", "1.3"] {
+            let r = try runProfile("""
+            target:
+              tls:
+                versions: {min: "\(version)", max: "\(version)"}
+            devices:
+              count: 4
+            lifecycle:
+              - op: simpleenroll
+              - op: simplereenroll
+            load:
+              closed:
+                devices: 4
+            channelBinding: true
+            stop:
+              operations: 16
+            """)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            XCTAssertEqual(count(r.json, "simpleenroll") + count(r.json, "simplereenroll"), 16, r.stdout)
+            let ops = (r.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+            for op in ops {
+                XCTAssertEqual(op["errors"] as? Int, 0, "\(version) \(op["name"] ?? ""): \(op["counters"] ?? "")")
+                let latency = op["latency"] as? [String: Any]
+                XCTAssertNotNil(latency?["signing"], "signing is a phase of \(op["name"] ?? "")")
+            }
+        }
+    }
 }
