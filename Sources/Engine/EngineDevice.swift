@@ -33,6 +33,10 @@ final class EngineDevice: TLSConnectionDelegate {
     var isOpenModel: Bool { settings.arrivals != nil }
     /// The device's signing context, made on first use (channel-bound CSRs are signed per operation).
     private var signer: Signer?
+    /// 202 Accepted handling: retries made for the operation in flight, and whether its timer is
+    /// the Retry-After wait (not the operation timeout).
+    private var retries = 0
+    private var waitingRetry = false
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
     private var drawState: UInt64 = 0
 
@@ -84,7 +88,19 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     private func timerFired() {
-        if inFlight != nil {
+        if waitingRetry, let op = inFlight {
+            // Retry-After elapsed: the same request again (the operation's latency keeps running).
+            waitingRetry = false
+            try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
+            stamps.firstByteNs = 0
+            stamps.completeNs = 0
+            let identity = op == .simplereenroll ? credentials.certificate : nil
+            if let connection, !connection.isClosed, connection.session.isHandshakeComplete {
+                send(op, on: connection)
+            } else {
+                open(for: op, identity: identity)
+            }
+        } else if inFlight != nil {
             finish(.timeout)
         } else {
             beginOperation()
@@ -103,6 +119,8 @@ final class EngineDevice: TLSConnectionDelegate {
         // Re-enrollment needs an issued certificate: before the first one, enroll instead.
         if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
         inFlight = op
+        retries = 0
+        waitingRetry = false
         let now = MonotonicTime.nowNs()
         stamps = OperationPhaseStamps(scheduledNs: intendedStartNs ?? now, startNs: now)
         intendedStartNs = nil
@@ -203,6 +221,12 @@ final class EngineDevice: TLSConnectionDelegate {
             shutdown()
             return
         }
+        if outcome == .accepted202 && settings.follow202 == nil {
+            // countAndStop: the 202 is counted and this device's lifecycle ends.
+            stopped = true
+            shutdown()
+            return
+        }
         if isOpenModel {
             passRemaining -= 1
             if passRemaining <= 0 {
@@ -220,6 +244,20 @@ final class EngineDevice: TLSConnectionDelegate {
     private func responseComplete() {
         guard let op = inFlight else { return }
         stamps.completeNs = MonotonicTime.nowNs()
+        if parser.status == 202, let follow = settings.follow202, retries < follow.maxRetries {
+            // Pending (RFC 7030 4.2.3): ask again after Retry-After, bounded by the profile.
+            retries += 1
+            var waitMs: UInt64 = 1000
+            if case .seconds(let s)? = parser.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
+            waitingRetry = true
+            if !parser.keepAlive {
+                connection?.delegate = nil
+                connection?.close()
+                connection = nil
+            }
+            try? timer?.start(timeoutMs: min(waitMs, follow.maxWaitMs))
+            return
+        }
         let outcome = validate(op)
         if settings.resumes, let s = connection?.session.resumableSession { session = s }
         if !parser.keepAlive {
@@ -233,8 +271,8 @@ final class EngineDevice: TLSConnectionDelegate {
     /// RFC 7030 checks: status, media type, base64, certs-only PKCS#7, the issued key is ours.
     private func validate(_ op: ESTOperation) -> Outcome {
         switch parser.status {
-        case 200...299: break
         case 202: return .accepted202
+        case 200...299: break
         case 401: return .unauthorized401
         case 400...499: return .otherClientError4xx
         default: return .serverError5xx
@@ -279,6 +317,10 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {
+        if waitingRetry {  // the server closed after its 202: the retry opens a new connection
+            connection.close()
+            return
+        }
         if inFlight != nil, stamps.writtenNs != 0 {
             switch parser.finish() {
             case .complete: responseComplete()
@@ -289,7 +331,7 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
-        guard inFlight != nil else { return }
+        guard inFlight != nil, !waitingRetry else { return }
         switch error {
         case .transport: finish(.connectError)
         case .tls(let e):
@@ -303,6 +345,6 @@ final class EngineDevice: TLSConnectionDelegate {
 
     func tlsConnectionDidClose(_ connection: TLSConnection) {
         if self.connection === connection { self.connection = nil }
-        if inFlight != nil { finish(.protocolDeviation) }
+        if inFlight != nil && !waitingRetry { finish(.protocolDeviation) }
     }
 }

@@ -26,6 +26,9 @@ struct EngineSettings: @unchecked Sendable {
     /// Channel binding (RFC 7030 3.5): enrollment CSRs are built and signed after the handshake
     /// with tls-unique / tls-exporter in challengePassword, from this template.
     let channelBinding: Bool
+    /// 202 Accepted: follow Retry-After up to this many times, waiting at most this long each
+    /// (nil: count the 202 and end the device's lifecycle).
+    let follow202: (maxRetries: Int, maxWaitMs: UInt64)?
     let csrTemplate: PKI.CSRTemplate
     let keepAlive: Bool
     /// Operations one connection carries before it is replaced (nil: no limit).

@@ -189,6 +189,7 @@ public final class RunCoordinator: Sendable {
             steps: expanded.isEmpty ? mixOperations.map { .init(operation: $0, thinkTimeMs: 0) } : expanded,
             mix: mixOperations.isEmpty ? nil : profile.lifecycle, mixThinkTimeMs: UInt64(max(0, thinkMs)), seed: profile.seed,
             channelBinding: profile.channelBinding,
+            follow202: { if case .follow(let n, let wait) = profile.onAccepted202 { return (n, UInt64(wait * 1000)) } else { return nil } }(),
             csrTemplate: try PKI.CSRTemplate(commonName: profile.devices.csr.commonNamePattern, sanDNS: profile.devices.csr.sanDNSPatterns),
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),

@@ -290,4 +290,36 @@ final class RunTests: XCTestCase {
             }
         }
     }
+
+    /// 202 + Retry-After from a real server (estbench serve with the 202 fault on half the enrollments):
+    /// followed, every enrollment ends 2xx; with countAndStop the 202s are counted instead.
+    func testAcceptedIsFollowedOrCounted() throws {
+        let server = try ServeProcess(["--fault", "simpleenroll:202:1=0.5"])
+        defer { server.stop() }
+        func profile(_ policy: String) -> String {
+            """
+            target:
+              url: https://127.0.0.1:\(server.port)
+              caBundle: \(server.bundle)
+            devices:
+              count: 6
+            lifecycle:
+              - op: simpleenroll
+            load:
+              closed:
+                devices: 6
+            onAccepted202: \(policy)
+            stop:
+              operations: 12
+            """
+        }
+        let followed = try runProfile(profile("{follow: {maxRetries: 20, maxWaitSeconds: 0.2}}"))
+        XCTAssertEqual(followed.status, 0, followed.stdout + followed.stderr)
+        let ops = (followed.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+        XCTAssertEqual(ops.first?["counters"] as? [String: Int], ["2xx": 12], "\(ops)")
+        let counted = try runProfile(profile("countAndStop"))
+        XCTAssertEqual(counted.status, 0, counted.stdout + counted.stderr)
+        let c = ((counted.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]])?.first?["counters"] as? [String: Int]
+        XCTAssertGreaterThan(c?["202"] ?? 0, 0, "\(String(describing: c))")
+    }
 }
