@@ -37,6 +37,8 @@ final class EngineDevice: TLSConnectionDelegate {
     /// the Retry-After wait (not the operation timeout).
     private var retries = 0
     private var waitingRetry = false
+    /// The operation waits for the new-connection cap before opening.
+    private var waitingConnection = false
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
     private var drawState: UInt64 = 0
 
@@ -88,7 +90,11 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     private func timerFired() {
-        if waitingRetry, let op = inFlight {
+        if waitingConnection, let op = inFlight {
+            waitingConnection = false
+            try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
+            open(for: op, identity: op == .simplereenroll ? credentials.certificate : nil)
+        } else if waitingRetry, let op = inFlight {
             // Retry-After elapsed: the same request again (the operation's latency keeps running).
             waitingRetry = false
             try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
@@ -121,6 +127,7 @@ final class EngineDevice: TLSConnectionDelegate {
         inFlight = op
         retries = 0
         waitingRetry = false
+        waitingConnection = false
         let now = MonotonicTime.nowNs()
         stamps = OperationPhaseStamps(scheduledNs: intendedStartNs ?? now, startNs: now)
         intendedStartNs = nil
@@ -154,6 +161,13 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     private func open(for op: ESTOperation, identity: [UInt8]?) {
+        if let notBefore = worker.admitConnection() {
+            // Over the new-connection cap: wait (the operation's latency keeps running).
+            waitingConnection = true
+            let now = MonotonicTime.nowNs()
+            try? timer?.start(timeoutNs: notBefore > now ? notBefore - now : 0)
+            return
+        }
         if let old = connection {
             old.delegate = nil
             old.close()
@@ -166,6 +180,8 @@ final class EngineDevice: TLSConnectionDelegate {
             operationsOnConnection = 0
             if let identity {
                 do { try c.session.useCertificate(chain: [identity], key: credentials.key) } catch { throw TLSConnectionError.tls(error) }
+            } else if let bootstrap = settings.bootstrap {
+                do { try c.session.useCertificate(chain: bootstrap.chain, key: bootstrap.key) } catch { throw TLSConnectionError.tls(error) }
             }
             c.delegate = self
             connection = c

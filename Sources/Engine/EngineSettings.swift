@@ -29,6 +29,12 @@ struct EngineSettings: @unchecked Sendable {
     /// 202 Accepted: follow Retry-After up to this many times, waiting at most this long each
     /// (nil: count the 202 and end the device's lifecycle).
     let follow202: (maxRetries: Int, maxWaitMs: UInt64)?
+    /// Operations completing before this time run but are not measured (warm-up).
+    let warmupEndNs: UInt64
+    /// The bootstrap (manufacturer) certificate and key presented until a device has its own.
+    let bootstrap: (chain: [[UInt8]], key: PKI.PrivateKey)?
+    /// Cap on new connections per second for each worker (the profile's cap split across workers).
+    let connectionsPerSecondPerWorker: Double?
     let csrTemplate: PKI.CSRTemplate
     let keepAlive: Bool
     /// Operations one connection carries before it is replaced (nil: no limit).

@@ -5,6 +5,7 @@ import Metrics
 import PKI
 import Report
 import TLS
+import Workload
 
 /// One load thread: its own `Loop`, its share of the devices, and its own metrics (merged after
 /// join). Stops at the deadline, when the operation budget is spent, or when `stop()` is signalled.
@@ -38,6 +39,8 @@ final class EngineWorker {
     private var arrivalsExhausted = false
     private var stopping = false
     private let runStartNs: UInt64
+    /// This worker's share of the new-connection cap (token bucket), if the profile sets one.
+    private var connectionLimiter: ConnectionRateLimiter?
     private var deadline: EventLoop.Timer?
     private var active = 0
 
@@ -45,6 +48,7 @@ final class EngineWorker {
          credentials: [DeviceCredentials]) throws {
         self.progress = progress
         csrBuilder = try CSRBuilder(template: settings.csrTemplate)
+        connectionLimiter = settings.connectionsPerSecondPerWorker.map { ConnectionRateLimiter(perSecond: $0) }
         self.index = index
         self.runStartNs = runStartNs
         loop = try Loop()
@@ -197,6 +201,8 @@ final class EngineWorker {
     }
 
     func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, device: EngineDevice) {
+        // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
+        if MonotonicTime.nowNs() < settings.warmupEndNs { return }
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
         progress.completed(error: outcome.isError)
     }
@@ -213,5 +219,15 @@ final class EngineWorker {
         var ts = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// When the next new connection may open (nil: now).
+    func admitConnection() -> UInt64? {
+        guard var limiter = connectionLimiter else { return nil }
+        defer { connectionLimiter = limiter }
+        switch limiter.admit(nowNs: MonotonicTime.nowNs()) {
+        case .admitted: return nil
+        case .notBefore(let ns): return ns
+        }
     }
 }

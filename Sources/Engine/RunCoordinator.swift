@@ -1,4 +1,5 @@
 import DER
+import Foundation
 import EST
 import EventLoop
 import HTTP
@@ -190,6 +191,9 @@ public final class RunCoordinator: Sendable {
             mix: mixOperations.isEmpty ? nil : profile.lifecycle, mixThinkTimeMs: UInt64(max(0, thinkMs)), seed: profile.seed,
             channelBinding: profile.channelBinding,
             follow202: { if case .follow(let n, let wait) = profile.onAccepted202 { return (n, UInt64(wait * 1000)) } else { return nil } }(),
+            warmupEndNs: start + UInt64(max(0, profile.warmupSeconds) * 1e9),
+            bootstrap: try RunCoordinator.bootstrap(profile),
+            connectionsPerSecondPerWorker: profile.maxNewConnectionsPerSecond.map { $0 / Double(threads) },
             csrTemplate: try PKI.CSRTemplate(commonName: profile.devices.csr.commonNamePattern, sanDNS: profile.devices.csr.sanDNSPatterns),
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
@@ -207,7 +211,10 @@ public final class RunCoordinator: Sendable {
             worker.run()
             return SendableBox((worker.metrics, worker.tls, worker.cpuNs))
         }
-        let elapsed = MonotonicTime.nowNs() - start
+        // Measured time excludes the warm-up.
+        let warmupNs = UInt64(max(0, profile.warmupSeconds) * 1e9)
+        let wall = MonotonicTime.nowNs() - start
+        let elapsed = wall > warmupNs ? wall - warmupNs : wall
         var merged = WorkerMetrics(runStartNs: start)
         var facts = TLSFacts()
         var cpu: [UInt64] = []
@@ -238,6 +245,20 @@ public final class RunCoordinator: Sendable {
             }
         }
         return out
+    }
+
+    /// The profile's bootstrap certificate (PEM chain) and key (PEM), loaded once.
+    static func bootstrap(_ profile: Profile) throws -> (chain: [[UInt8]], key: PKI.PrivateKey)? {
+        guard let identity = profile.target.bootstrap else { return nil }
+        let text: String
+        do { text = try String(contentsOfFile: identity.certificatePath, encoding: .utf8) } catch {
+            throw RunError.setup("target.bootstrap.certificate \(identity.certificatePath): cannot read it")
+        }
+        let chain = (try? PEM.decodeAll(text, label: "CERTIFICATE")) ?? []
+        guard !chain.isEmpty else { throw RunError.setup("target.bootstrap.certificate \(identity.certificatePath): no PEM CERTIFICATE") }
+        do { return (chain, try PKI.PrivateKey.load(pemFile: identity.keyPath)) } catch {
+            throw RunError.setup("target.bootstrap.key: \(error)")
+        }
     }
 
     /// A fresh key and CSR per device, generated on all cores.

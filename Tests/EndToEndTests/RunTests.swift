@@ -322,4 +322,71 @@ final class RunTests: XCTestCase {
         let c = ((counted.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]])?.first?["counters"] as? [String: Int]
         XCTAssertGreaterThan(c?["202"] ?? 0, 0, "\(String(describing: c))")
     }
+
+    /// Warm-up runs but is not measured; the new-connection cap spaces connections.
+    func testWarmupAndConnectionCap() throws {
+        let r = try runProfile("""
+        devices:
+          count: 10
+        lifecycle:
+          - op: cacerts
+        connection:
+          newPerOperation: true
+        load:
+          closed:
+            devices: 10
+        maxNewConnectionsPerSecond: 20
+        warmupSeconds: 1
+        stop:
+          durationSeconds: 3
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let duration = (r.json?["durationNs"] as? Int) ?? 0
+        XCTAssertTrue((1_800_000_000...2_600_000_000).contains(duration), "3 s minus 1 s of warm-up: \(duration)")
+        let n = count(r.json, "cacerts")
+        XCTAssertTrue((20...50).contains(n), "about 20 new connections per second over the 2 measured seconds: \(n)")
+    }
+
+    /// A bootstrap certificate is presented until the device has its own (server with --auth cert).
+    func testBootstrapCertificate() throws {
+        let server = try ServeProcess(["--auth", "cert"])
+        defer { server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-boot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try tool(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                 "-keyout", dir + "/boot.key", "-subj", "/CN=factory", "-out", dir + "/boot.csr"]).status, 0)
+        XCTAssertEqual(try tool(["openssl", "x509", "-req", "-in", dir + "/boot.csr", "-CA", server.caDirectory + "/root.pem",
+                                 "-CAkey", server.caDirectory + "/root.key", "-CAcreateserial", "-out", dir + "/boot.pem", "-days", "1"],
+                                in: dir).status, 0)
+        func profile(_ bootstrap: String) -> String {
+            """
+            target:
+              url: https://127.0.0.1:\(server.port)
+              caBundle: \(server.bundle)
+            \(bootstrap)
+            devices:
+              count: 3
+            lifecycle:
+              - op: simpleenroll
+              - op: simplereenroll
+            load:
+              closed:
+                devices: 3
+            stop:
+              operations: 9
+            """
+        }
+        let with = try runProfile(profile("  bootstrap: {certificate: \(dir)/boot.pem, key: \(dir)/boot.key}"))
+        XCTAssertEqual(with.status, 0, with.stdout + with.stderr)
+        for op in ["simpleenroll", "simplereenroll"] {
+            let ops = (with.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+            let counters = ops.first { $0["name"] as? String == op }?["counters"] as? [String: Int]
+            XCTAssertEqual(counters?.keys.sorted(), ["2xx"], "\(op): \(String(describing: counters))")
+        }
+        let without = try runProfile(profile(""))
+        let ops = (without.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+        let counters = ops.first { $0["name"] as? String == "simpleenroll" }?["counters"] as? [String: Int]
+        XCTAssertGreaterThan(counters?["4xx"] ?? 0, 0, "without a bootstrap certificate: 403s \(String(describing: counters))")
+    }
 }
