@@ -8,10 +8,13 @@ final class DeviceCredentials {
     /// The CSR body as sent: base64 of the DER, 64 columns, final newline.
     let csrBody: [UInt8]
     var certificate: [UInt8]?
+    /// The CSR's subject (DER Name), to compare with what the CA issued.
+    let requestedSubject: [UInt8]
 
     init(index: Int, key: PrivateKey, csr: ArraySlice<UInt8>) {
         self.index = index
         self.key = key
         csrBody = Base64.encode(csr)
+        requestedSubject = (try? CSRView(der: csr)).map { Array($0.subject) } ?? []
     }
 }

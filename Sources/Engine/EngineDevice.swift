@@ -295,10 +295,14 @@ final class EngineDevice: TLSConnectionDelegate {
         }
         guard op == .simpleenroll || op == .simplereenroll || op == .cacerts else { return .success2xx }
         guard parser.headers.contentTypeMatches(ESTMediaType.pkcs7) else { return .validationFailure(.mediaType) }
+        noteDeviations(op)
         let message: CertsOnly
         do {
-            message = try parser.withBody { body in
-                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
+            message = try parser.withBody { raw in
+                // RFC 8951 leniency: a stray trailing NUL is dropped (and noted above).
+                var body = raw[...]
+                while body.last == 0 { body = body.dropLast() }
+                return Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
             }.get()
         } catch {
             if case .base64 = error { return .validationFailure(.base64) }
@@ -309,7 +313,49 @@ final class EngineDevice: TLSConnectionDelegate {
             return .validationFailure(.keyMismatch)
         }
         credentials.certificate = Array(issued.certificate.encoded)
+        if !DERElement.bytesEqual(issued.certificate.subject, credentials.requestedSubject[...]) {
+            // The CA's policy may rewrite the subject: counted, not failed.
+            worker.finding("subject_rewritten", "requested \(EngineDevice.names(credentials.requestedSubject[...])), issued \(EngineDevice.names(issued.certificate.subject))")
+        }
         return .success2xx
+    }
+
+    /// RFC 7030 / 8951 deviations that do not fail the operation, counted with one example each.
+    private func noteDeviations(_ op: ESTOperation) {
+        let headers = parser.headers
+        if let cte = headers.value(named: "content-transfer-encoding") {
+            worker.finding("content_transfer_encoding", "Content-Transfer-Encoding: \(cte) (obsolete, RFC 8951 3.2)")
+        }
+        if op != .cacerts, let type = parser.contentType, !type.lowercased().contains("smime-type=certs-only") {
+            worker.finding("missing_smime_type", "\(op) answered Content-Type: \(type)")
+        }
+        parser.withBody { body in
+            if body.last == 0 { worker.finding("trailing_nul", "\(op) body ends with a NUL byte") }
+            if let last = body.last, last != 0x0A && last != 0 { worker.finding("no_final_newline", "\(op) base64 body has no final newline") }
+            var column = 0
+            for b in body {
+                if b == 0x0A { column = 0; continue }
+                if b == 0x0D { continue }
+                column += 1
+                if column > 76 {
+                    worker.finding("long_base64_lines", "\(op) base64 lines longer than 76 columns")
+                    break
+                }
+            }
+        }
+    }
+
+    static func names(_ name: ArraySlice<UInt8>) -> String {
+        guard let view = try? DERReader.single(name), var rdns = Optional(view.children()) else { return "?" }
+        var parts: [String] = []
+        while let rdn = try? rdns.next() {
+            var atvs = rdn.children()
+            while let atv = try? atvs.next() {
+                var f = atv.children()
+                if let oid = try? f.read().oid(), let value = try? f.read().string() { parts.append("\(oid)=\(value)") }
+            }
+        }
+        return parts.joined(separator: ",")
     }
 
     // MARK: TLSConnectionDelegate

@@ -17,6 +17,17 @@ final class EngineWorker {
     let progress: RunProgress
     private(set) var metrics: WorkerMetrics
     private(set) var tls = TLSFacts()
+    /// Server deviations accepted leniently: kind → count and first example.
+    private(set) var findings: [String: InteropFinding] = [:]
+
+    func finding(_ kind: String, _ example: @autoclosure () -> String) {
+        if findings[kind] == nil {
+            findings[kind] = InteropFinding(count: 1, example: String(example().prefix(200)))
+        } else {
+            findings[kind]!.count &+= 1
+        }
+    }
+
     /// CPU time this worker's thread used while running (user + system), ns.
     private(set) var cpuNs: UInt64 = 0
     private var devices: [EngineDevice] = []

@@ -28,6 +28,7 @@ public final class RunCoordinator: Sendable {
         /// The load threads' own CPU time (ns), and sentences about the tool's own health.
         public let workerCPUNs: [UInt64]
         public let warnings: [String]
+        public let findings: [String: InteropFinding]
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -204,12 +205,12 @@ public final class RunCoordinator: Sendable {
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
-        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64)?> in
+        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64, [String: InteropFinding])?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
             self.register(worker.stopHandle)
             worker.run()
-            return SendableBox((worker.metrics, worker.tls, worker.cpuNs))
+            return SendableBox((worker.metrics, worker.tls, worker.cpuNs, worker.findings))
         }
         // Measured time excludes the warm-up.
         let warmupNs = UInt64(max(0, profile.warmupSeconds) * 1e9)
@@ -218,15 +219,20 @@ public final class RunCoordinator: Sendable {
         var merged = WorkerMetrics(runStartNs: start)
         var facts = TLSFacts()
         var cpu: [UInt64] = []
+        var findings: [String: InteropFinding] = [:]
         for r in results {
-            guard let (m, t, c) = r.value else { throw RunError.setup("a worker could not start") }
+            guard let (m, t, c, f) = r.value else { throw RunError.setup("a worker could not start") }
             merged.merge(m)
             facts.merge(t)
             cpu.append(c)
+            for (kind, finding) in f {
+                if findings[kind] == nil { findings[kind] = finding } else { findings[kind]!.merge(finding) }
+            }
         }
         return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText,
                        interrupted: stopLevel.load(ordering: .acquiring) > 0, workerCPUNs: cpu,
-                       warnings: RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil))
+                       warnings: RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil),
+                       findings: findings)
     }
 
     /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, or

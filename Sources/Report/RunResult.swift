@@ -25,6 +25,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var metrics: MetricsSummary
     /// Saturated workers, schedule lag and the like, as sentences.
     public var warnings: [String]
+    /// Server deviations accepted leniently, by kind (e.g. "trailing_nul"), counted, one example each.
+    public var findings: [String: InteropFinding] = [:]
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(

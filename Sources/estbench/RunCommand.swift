@@ -111,8 +111,13 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError.failed("result: \(error)")
         }
+        var withFindings = result
+        withFindings.findings = outcome.findings
         Console.out("--- \(outcome.target)")
-        Console.write(1, ConsoleSummary(result).text)
+        Console.write(1, ConsoleSummary(withFindings).text)
+        for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
+            Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
+        }
         let t = outcome.tls
         let operations = outcome.metrics.operations.reduce(UInt64(0)) { $0 + $1.count }
         let cpu = outcome.workerCPUNs.reduce(0, +)
@@ -123,7 +128,7 @@ struct RunCommand: ParsableCommand {
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         do {
             let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: started, profileName: result.profileName)
-            try folder.write(result, metrics: outcome.metrics)
+            try folder.write(withFindings, metrics: outcome.metrics)
             Console.out("results: \(folder.url.path)")
         } catch {
             throw CLIError.failed("results could not be written: \(error)")

@@ -389,4 +389,75 @@ final class RunTests: XCTestCase {
         let counters = ops.first { $0["name"] as? String == "simpleenroll" }?["counters"] as? [String: Int]
         XCTAssertGreaterThan(counters?["4xx"] ?? 0, 0, "without a bootstrap certificate: 403s \(String(describing: counters))")
     }
+
+    /// A server that answers cacerts with RFC 8951 deviations (Content-Transfer-Encoding, one long
+    /// base64 line, a trailing NUL): the operations succeed and each deviation is a finding.
+    func testDeviationsAreFindings() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-dev-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                 "-keyout", dir + "/k.pem", "-out", dir + "/c.pem", "-subj", "/CN=127.0.0.1",
+                                 "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]).status, 0)
+        XCTAssertEqual(try tool(["openssl", "crl2pkcs7", "-nocrl", "-certfile", dir + "/c.pem", "-outform", "DER", "-out", dir + "/p7.der"]).status, 0)
+        let script = """
+        import base64, http.server, ssl, sys
+        body = base64.b64encode(open(sys.argv[1] + '/p7.der', 'rb').read()) + b'\\x00'
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/pkcs7-mime')
+                self.send_header('Content-Transfer-Encoding', 'base64')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *a): pass
+        s = http.server.HTTPServer(('127.0.0.1', 0), H)
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        c.load_cert_chain(sys.argv[1] + '/c.pem', sys.argv[1] + '/k.pem')
+        s.socket = c.wrap_socket(s.socket, server_side=True)
+        print(s.server_address[1], flush=True)
+        s.timeout = 30
+        import threading, time
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+        time.sleep(30)
+        """
+        try script.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", dir + "/server.py", dir]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let r = try runProfile("""
+        target:
+          url: https://127.0.0.1:\(port)
+          caBundle: \(dir)/c.pem
+        devices:
+          count: 2
+        lifecycle:
+          - op: cacerts
+        load:
+          closed:
+            devices: 2
+        stop:
+          operations: 6
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(count(r.json, "cacerts"), 6)
+        let findings = r.json?["findings"] as? [String: [String: Any]] ?? [:]
+        XCTAssertEqual(Set(findings.keys), ["content_transfer_encoding", "long_base64_lines", "trailing_nul"], "\(findings)")
+        XCTAssertEqual(findings["trailing_nul"]?["count"] as? Int, 6)
+        let ops = (r.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
+        XCTAssertEqual(ops.first?["errors"] as? Int, 0, "deviations are not failures")
+    }
 }
