@@ -215,7 +215,7 @@ final class EngineWorker {
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
         if MonotonicTime.nowNs() < settings.warmupEndNs { return }
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
-        progress.completed(error: outcome.isError)
+        progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
     }
 
     func handshake(_ session: TLSSession) {

@@ -25,7 +25,8 @@ final class RunProgressLine: Sendable {
                 let rate = Double(completed - last) * 1e9 / Double(max(1, now - lastNs))
                 last = completed
                 lastNs = now
-                let line = "\(Format.seconds(now - start))  \(completed) ops  \(Format.fixed(rate, 0)) ops/s  \(progress.errors) errors"
+                let p99 = progress.p99Ns.map { "p99 ≤ " + Format.fixed(Double($0) / 1e6, 1) + " ms" } ?? "p99 -"
+                let line = "\(Format.seconds(now - start))  \(completed) ops  \(Format.fixed(rate, 0)) ops/s  \(progress.errors) errors  \(p99)"
                 if tty { Console.write(2, "\r" + line + "\u{1B}[K") } else { Console.error("progress: " + line) }
             }
             if tty { Console.write(2, "\r\u{1B}[K") }
