@@ -64,7 +64,26 @@ public enum Base64 {
     }
 
     /// Decodes, ignoring CR, LF, space and tab anywhere; padding optional at the very end.
+    /// Contiguous input (arrays, buffers and their slices) goes straight to the concrete decoder, so
+    /// callers in other modules never run it as unspecialized generic code.
     public static func decode(_ text: some Collection<UInt8>) throws(DecodeError) -> [UInt8] {
+        if let result = text.withContiguousStorageIfAvailable({ decodeContiguous($0) }) { return try result.get() }
+        return try decodeContiguous(Array(text)).get()
+    }
+
+    public static func decode(_ text: [UInt8]) throws(DecodeError) -> [UInt8] {
+        try text.withUnsafeBufferPointer { decodeContiguous($0) }.get()
+    }
+
+    static func decodeContiguous(_ text: [UInt8]) -> Result<[UInt8], DecodeError> {
+        text.withUnsafeBufferPointer { decodeContiguous($0) }
+    }
+
+    static func decodeContiguous(_ text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], DecodeError> {
+        Result { () throws(DecodeError) -> [UInt8] in try decodeCore(text) }
+    }
+
+    private static func decodeCore(_ text: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count / 4 * 3 + 3)
         var accumulator: UInt32 = 0
