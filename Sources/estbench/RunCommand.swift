@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Target URL (https://host:port); none: the built-in server.")
     var target: String?
 
+    @Option(help: "Open-model arrival rate per second (replaces the profile's load model).")
+    var rate: Double?
+
     @Option(help: "Number of devices.")
     var devices: Int?
 
@@ -76,6 +79,7 @@ struct RunCommand: ParsableCommand {
             list += ProfileOverride.overrides(flag: f, value: value)
         }
         try flag(.target, target)
+        try flag(.rate, rate.map { String($0) })
         try flag(.devices, devices.map(String.init))
         try flag(.duration, duration.map { String($0) })
         try flag(.requests, requests.map(String.init))

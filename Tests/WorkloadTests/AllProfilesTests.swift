@@ -1,0 +1,18 @@
+import Foundation
+import Workload
+import XCTest
+
+/// Every profile shipped in Profiles/ loads and validates (secrets are only named, not needed).
+final class AllProfilesTests: XCTestCase {
+    func testEveryShippedProfileValidates() throws {
+        let directory = ProfileFixtures.profilesDirectory
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        for required in ["quickstart.yaml", "steady-rate.yaml", "ramp.yaml", "reboot-storm.yaml", "handshake-heavy.yaml",
+                         "keepalive-throughput.yaml", "rsa2048.yaml", "channel-binding.yaml"] {
+            XCTAssertTrue(files.contains(required), "\(required) missing from Profiles/")
+        }
+        for file in files {
+            XCTAssertNoThrow(try RunPlan.load(file: directory.appendingPathComponent(file).path), file)
+        }
+    }
+}
