@@ -298,11 +298,9 @@ final class EngineDevice: TLSConnectionDelegate {
         noteDeviations(op)
         let message: CertsOnly
         do {
-            message = try parser.withBody { raw in
-                // RFC 8951 leniency: a stray trailing NUL is dropped (and noted above).
-                var body = raw[...]
-                while body.last == 0 { body = body.dropLast() }
-                return Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
+            // A stray trailing NUL is tolerated by the decoder (and noted above as a finding).
+            message = try parser.withBody { body in
+                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
             }.get()
         } catch {
             if case .base64 = error { return .validationFailure(.base64) }

@@ -43,7 +43,6 @@ struct EngineSettings: @unchecked Sendable {
     let resumes: Bool
     let timeoutMs: [ESTOperation: UInt64]
     let deadlineNs: UInt64?
-    let maxOperations: Int?
     /// Open model: each worker's share of the arrival schedule (one arrival = one device running its
     /// lifecycle once, timed from the intended start). nil: closed model.
     let arrivals: [WorkerArrivals]?

@@ -118,7 +118,9 @@ public final class RunCoordinator: Sendable {
             say("target: the built-in EST server on 127.0.0.1:\(s.port) with a fresh CA (\(configuration.threads) thread(s))")
         } else {
             guard let url = profile.target.url else { throw RunError.setup("no target") }
-            let (host, port) = try RunCoordinator.hostAndPort(url)
+            let parsed: HTTPSURL
+            do { parsed = try HTTPSURL(parsing: url) } catch { throw RunError.setup("target.url: \(error)") }
+            let (host, port) = (parsed.host, parsed.port)
             address = try RunCoordinator.resolve(host: host, port: port)
             serverName = profile.target.tls.sni ?? host
             targetText = url
@@ -199,7 +201,7 @@ public final class RunCoordinator: Sendable {
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: { if case .perConnection(let n) = profile.connection.reuse { return n } else { return nil } }(),
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,
-            deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) }, maxOperations: profile.stop.operations,
+            deadlineNs: profile.stop.durationSeconds.map { start + UInt64($0 * 1e9) },
             arrivals: schedule?.split(workers: threads))
         let budget = OperationBudget(limit: profile.stop.operations)
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
@@ -292,21 +294,6 @@ public final class RunCoordinator: Sendable {
         let all = made.flatMap { $0 }.sorted { $0.0 < $1.0 }
         guard all.count == count else { throw RunError.setup("could only make \(all.count) of \(count) device keys") }
         return all
-    }
-
-    static func hostAndPort(_ url: String) throws -> (String, UInt16) {
-        guard url.hasPrefix("https://") else { throw RunError.setup("target \(url) must start with https://") }
-        var authority = Substring(url.dropFirst(8))
-        if let slash = authority.firstIndex(of: "/") { authority = authority[..<slash] }
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            let host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let rest = authority[authority.index(after: close)...]
-            return (host, rest.hasPrefix(":") ? UInt16(rest.dropFirst()) ?? 443 : 443)
-        }
-        if let colon = authority.lastIndex(of: ":") {
-            return (String(authority[..<colon]), UInt16(authority[authority.index(after: colon)...]) ?? 443)
-        }
-        return (String(authority), 443)
     }
 
     static func resolve(host: String, port: UInt16) throws -> SocketAddress {

@@ -53,10 +53,10 @@ public struct CertsOnly: Sendable {
 
     public init(der: [UInt8]) throws(ParseError) { try self.init(der: der[...]) }
 
-    /// Parses a base64 body (as EST sends it): decoded once, then read in place.
+    /// Parses a base64 body (as EST sends it, trailing NULs tolerated): decoded once, then read in place.
     public static func decodingBase64(_ body: some Collection<UInt8>) throws(ParseError) -> (der: [UInt8], message: CertsOnly) {
         let der: [UInt8]
-        do { der = try Base64.decode(body) } catch { throw .base64(error) }
+        do { der = try Base64.decodeBody(body) } catch { throw .base64(error) }
         return (der, try CertsOnly(der: der))
     }
 

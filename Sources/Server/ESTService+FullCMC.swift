@@ -22,10 +22,8 @@ extension ESTService {
         guard let type = request.contentType?.lowercased(), type.hasPrefix("application/pkcs7-mime") else {
             return text(faultTemplates.unsupportedMediaType, "expected Content-Type \(ESTMediaType.cmcRequest)\n")
         }
-        var body = request.body[...]
-        while body.last == 0 { body = body.dropLast() }
         let der: [UInt8]
-        do { der = try Base64.decode(body) } catch { return text(faultTemplates.badRequest, "CMC body is not base64: \(error)\n") }
+        do { der = try Base64.decodeBody(request.body) } catch { return text(faultTemplates.badRequest, "CMC body is not base64: \(error)\n") }
         let outcome = processPKIData(der, request: request)
         guard let response = try? encodeResponse(outcome) else {
             return text(faultTemplates.internalError, "CMC response could not be signed\n")

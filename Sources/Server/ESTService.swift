@@ -115,10 +115,7 @@ final class ESTService {
         guard let type = request.contentType, type.lowercased().hasPrefix(ESTMediaType.pkcs10) else {
             return .refused(text(responses.unsupportedMediaType, "expected Content-Type \(ESTMediaType.pkcs10)\n"))
         }
-        // A stray trailing NUL (seen from real clients) is tolerated.
-        var body = request.body[...]
-        while body.last == 0 { body = body.dropLast() }
-        do { return .der(try Base64.decode(body)) } catch {
+        do { return .der(try Base64.decodeBody(request.body)) } catch {
             return .refused(text(responses.badRequest, "CSR body is not base64: \(error)\n"))
         }
     }

@@ -1,11 +1,8 @@
-import Foundation
+import PKI
 
-/// How each device's CSR subject is formed; `{i}` in a pattern becomes the device's index
-/// (0-based), so every device has its own name.
+/// How each device's CSR subject is formed: patterns in PKI's `FieldPattern` grammar, where `{i}`
+/// (or `{i:0N}`, zero-padded) becomes the device's 0-based index, so every device has its own name.
 public struct CSRTemplate: Sendable, Equatable, Encodable {
-    /// Placeholders a pattern may hold.
-    public static let placeholders = ["{i}"]
-
     public var commonNamePattern: String = "estbench-device-{i}"
     public var sanDNSPatterns: [String] = []
 
@@ -13,13 +10,13 @@ public struct CSRTemplate: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey { case commonNamePattern = "commonName", sanDNSPatterns = "sanDNS" }
 
-    /// The common name for device `index`.
+    /// The common name for device `index` (validated patterns expand; an invalid one is returned as is).
     public func commonName(device index: Int) -> String {
-        commonNamePattern.replacingOccurrences(of: "{i}", with: String(index))
+        (try? FieldPattern(commonNamePattern))?.expand(index) ?? commonNamePattern
     }
 
     /// The SAN dNSNames for device `index`.
     public func sanDNS(device index: Int) -> [String] {
-        sanDNSPatterns.map { $0.replacingOccurrences(of: "{i}", with: String(index)) }
+        sanDNSPatterns.map { (try? FieldPattern($0))?.expand(index) ?? $0 }
     }
 }

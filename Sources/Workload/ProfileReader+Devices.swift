@@ -1,3 +1,4 @@
+import PKI
 /// The `devices` section (population, key type, CSR template, pool or generate) and the
 /// `lifecycle` section (ordered steps or weighted mix).
 extension ProfileReader {
@@ -40,19 +41,10 @@ extension ProfileReader {
         return population
     }
 
+    /// Patterns follow the pool's grammar (PKI's FieldPattern: `{i}`, `{i:0N}`), so a profile and
+    /// `pool generate` accept the same texts.
     private mutating func checkPlaceholders(_ pattern: String, at path: String) {
-        var rest = pattern[...]
-        while let open = rest.firstIndex(of: "{") {
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                report(path, "unclosed \"{\"; placeholders are \(CSRTemplate.placeholders.joined(separator: ", "))")
-                return
-            }
-            let placeholder = String(rest[open...close])
-            if !CSRTemplate.placeholders.contains(placeholder) {
-                report(path, "unknown placeholder \"\(placeholder)\"; expected \(CSRTemplate.placeholders.joined(separator: ", "))")
-            }
-            rest = rest[rest.index(after: close)...]
-        }
+        do { _ = try FieldPattern(pattern) } catch { report(path, "\(error)") }
     }
 
     mutating func lifecycle(_ node: ProfileNode, at path: String) -> Lifecycle? {

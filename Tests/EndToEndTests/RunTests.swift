@@ -45,11 +45,7 @@ final class RunTests: XCTestCase {
     }
 
     func testBadProfilesAreRefusedWithTheirPaths() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let profile = dir.appendingPathComponent("bad.yaml").path
-        try """
+        let r = try runProfile("""
         devices:
           count: 5
         lifecycle:
@@ -59,8 +55,7 @@ final class RunTests: XCTestCase {
             devices: 5
         stop:
           durationSeconds: 1
-        """.write(toFile: profile, atomically: true, encoding: .utf8)
-        let r = try runEstbench(["run", profile])
+        """)
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("lifecycle[0].op") && r.stderr.contains("simpleenrol"), r.stderr)
         let bad = try runEstbench(["run", "--set", "load.closed.devices=x"])
@@ -93,11 +88,7 @@ final class RunTests: XCTestCase {
 
     /// A new connection per operation with tickets: every device's connections after its first resume.
     func testResumptionPerDevice() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let profile = dir.appendingPathComponent("resume.yaml").path
-        try """
+        let r = try runProfile("""
         devices:
           count: 5
         lifecycle:
@@ -111,8 +102,7 @@ final class RunTests: XCTestCase {
             devices: 5
         stop:
           operations: 40
-        """.write(toFile: profile, atomically: true, encoding: .utf8)
-        let r = try runEstbench(["run", profile, "--threads", "1", "--results", dir.path])
+        """)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("tls: 40 handshake(s)") && r.stdout.contains("35 resumed"), r.stdout)
     }

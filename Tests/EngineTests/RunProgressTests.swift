@@ -22,10 +22,4 @@ final class RunProgressTests: XCTestCase {
         let p99 = try? XCTUnwrap(p.p99Ns)
         XCTAssertTrue((990_000_000...1_500_000_000).contains(p99 ?? 0), "\(String(describing: p99))")
     }
-
-    func testTargetParsing() throws {
-        XCTAssertTrue(try RunCoordinator.hostAndPort("https://est.example:8443/x") == ("est.example", 8443))
-        XCTAssertTrue(try RunCoordinator.hostAndPort("https://[::1]") == ("::1", 443))
-        XCTAssertThrowsError(try RunCoordinator.hostAndPort("http://x"))
-    }
 }

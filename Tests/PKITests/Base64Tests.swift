@@ -42,3 +42,13 @@ final class Base64Tests: XCTestCase {
         XCTAssertEqual(try PEM.decodeAll(pem, label: "TEST"), [der, [0x05, 0x00]])
     }
 }
+
+extension Base64Tests {
+    /// EST bodies: trailing NULs are dropped; a NUL anywhere else is still an error.
+    func testBodyDecodingToleratesTrailingNUL() throws {
+        XCTAssertEqual(try Base64.decodeBody(Array("Zm9v\n".utf8) + [0, 0]), Array("foo".utf8))
+        XCTAssertEqual(try Base64.decodeBody(Array("Zm9v".utf8)[...]), Array("foo".utf8))
+        XCTAssertThrowsError(try Base64.decodeBody(Array("Zm".utf8) + [0] + Array("9v".utf8)))
+        XCTAssertThrowsError(try Base64.decode(Array("Zm9v".utf8) + [0]), "plain decode stays strict")
+    }
+}

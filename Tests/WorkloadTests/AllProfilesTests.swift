@@ -16,3 +16,12 @@ final class AllProfilesTests: XCTestCase {
         }
     }
 }
+
+extension AllProfilesTests {
+    /// Profiles take the same pattern grammar as `pool generate` ({i:0N} included).
+    func testZeroPaddedPatterns() throws {
+        let plan = try RunPlan.load(yaml: "devices: {count: 10, csr: {commonName: \"d-{i:04}\", sanDNS: [\"{i}.x\"]}}\nlifecycle: [{op: cacerts}]\nload: {closed: {devices: 10}}\nstop: {operations: 5}", name: "p")
+        XCTAssertEqual(plan.profile.devices.csr.commonName(device: 7), "d-0007")
+        XCTAssertEqual(plan.profile.devices.csr.sanDNS(device: 7), ["7.x"])
+    }
+}

@@ -1,3 +1,4 @@
+import PKI
 import XCTest
 @testable import Workload
 
@@ -124,7 +125,7 @@ final class ProfileValidationTests: XCTestCase {
 
     func testCSRPlaceholders() {
         expect("devices: {count: 1, csr: {commonName: \"d-{id}\"}}\nlifecycle: [{op: cacerts}]\nload: {closed: {}}\nstop: {operations: 5}",
-               [issue("devices.csr.commonName", "unknown placeholder \"{id}\"; expected {i}")])
+               [issue("devices.csr.commonName", "pattern \"d-{id}\": cannot expand \"{id}\"; allowed placeholders: \(FieldPattern.allowedPlaceholders)")])
     }
 
     func testWarmupMustBeShorterThanDuration() {
