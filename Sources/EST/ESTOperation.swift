@@ -4,6 +4,23 @@ public enum ESTOperation: String, Sendable, CaseIterable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
+    /// The case's position: equality and hashing use it, not the raw String (this type keys
+    /// per-operation tables on the hot path).
+    public var ordinal: Int {
+        switch self {
+        case .cacerts: return 0
+        case .simpleenroll: return 1
+        case .simplereenroll: return 2
+        case .fullcmc: return 3
+        case .serverkeygen: return 4
+        case .csrattrs: return 5
+        }
+    }
+
+    public static func == (a: ESTOperation, b: ESTOperation) -> Bool { a.ordinal == b.ordinal }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
     public static let allowedNames = allCases.map(\.rawValue).joined(separator: ", ")
 
     /// GET for cacerts and csrattrs, POST for the rest (RFC 7030 4.1-4.5).

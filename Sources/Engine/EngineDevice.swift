@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DER
 import EST
 import EventLoop
@@ -321,24 +324,29 @@ final class EngineDevice: TLSConnectionDelegate {
     /// RFC 7030 / 8951 deviations that do not fail the operation, counted with one example each.
     private func noteDeviations(_ op: ESTOperation) {
         let headers = parser.headers
-        if let cte = headers.value(named: "content-transfer-encoding") {
-            worker.finding("content_transfer_encoding", "Content-Transfer-Encoding: \(cte) (obsolete, RFC 8951 3.2)")
+        if headers.contains(named: "content-transfer-encoding") {
+            worker.finding("content_transfer_encoding",
+                           "Content-Transfer-Encoding: \(headers.value(named: "content-transfer-encoding") ?? "") (obsolete, RFC 8951 3.2)")
         }
-        if op != .cacerts, let type = parser.contentType, !type.lowercased().contains("smime-type=certs-only") {
-            worker.finding("missing_smime_type", "\(op) answered Content-Type: \(type)")
+        if op != .cacerts, !headers.value(named: "content-type", containsIgnoringCase: "smime-type=certs-only") {
+            worker.finding("missing_smime_type", "\(op) answered Content-Type: \(headers.value(named: "content-type") ?? "")")
         }
         parser.withBody { body in
             if body.last == 0 { worker.finding("trailing_nul", "\(op) body ends with a NUL byte") }
             if let last = body.last, last != 0x0A && last != 0 { worker.finding("no_final_newline", "\(op) base64 body has no final newline") }
-            var column = 0
-            for b in body {
-                if b == 0x0A { column = 0; continue }
-                if b == 0x0D { continue }
-                column += 1
-                if column > 76 {
+            // Line lengths, a line at a time (memchr), CR before LF not counted.
+            guard let base = body.baseAddress else { return }
+            var start = 0
+            while start < body.count {
+                let newline = memchr(base + start, 0x0A, body.count - start)
+                let end = newline.map { base.distance(to: UnsafeRawPointer($0)) } ?? body.count
+                var length = end - start
+                if length > 0 && body[end - 1] == 0x0D { length -= 1 }
+                if length > 76 {
                     worker.finding("long_base64_lines", "\(op) base64 lines longer than 76 columns")
                     break
                 }
+                start = end + 1
             }
         }
     }

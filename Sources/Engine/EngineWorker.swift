@@ -220,6 +220,7 @@ final class EngineWorker {
 
     func handshake(_ session: TLSSession) {
         tls.handshakes += 1
+        progress.handshakeDone()
         if session.isResumed { tls.resumed += 1 }
         if session.helloRetryRequest { tls.helloRetryRequests += 1 }
         tls.versions[session.negotiatedVersion, default: 0] += 1

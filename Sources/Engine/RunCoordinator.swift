@@ -135,6 +135,9 @@ public final class RunCoordinator: Sendable {
         if !profile.target.tls.groups.isEmpty { tls.groups = profile.target.tls.groups.joined(separator: ":") }
         if !profile.target.tls.suites.isEmpty { tls.cipherSuites = profile.target.tls.suites.joined(separator: ":") }
         tls.resumption = TLSConfiguration.Resumption(rawValue: profile.connection.resumption.rawValue) ?? .off
+        // A device waits between operations far longer than it uses its buffers: 10,000 kept-alive
+        // devices would otherwise pin 2 x 16 KiB of OpenSSL buffers each.
+        tls.releaseBuffers = true
         tls.trustedCertificates = trust
         if trust.isEmpty {
             if let bundle = profile.target.caBundlePath {
@@ -207,6 +210,8 @@ public final class RunCoordinator: Sendable {
         let shares = (0..<threads).map { w in all.enumerated().filter { $0.offset % threads == w }.map { $0.element } }
         let boxes = shares.map { share in SendableBox(share.map { DeviceCredentials(index: $0.0, key: $0.1, csr: $0.2[...]) }) }
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
+        let maintenance = RunCoordinator.startHeapTrimming(progress)
+        defer { maintenance.set() }
         let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64, [String: InteropFinding])?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
@@ -235,6 +240,20 @@ public final class RunCoordinator: Sendable {
                        interrupted: stopLevel.load(ordering: .acquiring) > 0, workerCPUNs: cpu,
                        warnings: RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil),
                        findings: findings)
+    }
+
+    /// Once a second while the workers run: gives the heap back after a handshake storm
+    /// (`HeapTrimPolicy`). Set the returned flag to end the thread.
+    static func startHeapTrimming(_ progress: RunProgress) -> MaintenanceFlag {
+        let done = MaintenanceFlag()
+        Thread.detachNewThread {
+            var policy = HeapTrimPolicy()
+            while !done.isSet {
+                usleep(1_000_000)
+                if policy.tick(handshakes: progress.handshakes) { ProcessMemory.trimHeap() }
+            }
+        }
+        return done
     }
 
     /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, or
@@ -299,6 +318,13 @@ public final class RunCoordinator: Sendable {
     static func resolve(host: String, port: UInt16) throws -> SocketAddress {
         do { return try SocketAddress.resolve(host: host, port: port) } catch { throw RunError.setup("\(error)") }
     }
+}
+
+/// Ends a maintenance thread.
+final class MaintenanceFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
 }
 
 /// Moves non-Sendable values into a worker thread that owns them from then on.

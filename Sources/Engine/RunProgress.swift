@@ -7,6 +7,7 @@ public final class RunProgress: Sendable {
     private let completedCount = Atomic<Int>(0)
     private let errorCount = Atomic<Int>(0)
     private let buckets = Mutex<[Int]>(Array(repeating: 0, count: 80))
+    private let handshakeCount = Atomic<Int>(0)
 
     public init() {}
 
@@ -18,6 +19,11 @@ public final class RunProgress: Sendable {
             buckets.withLock { $0[i] += 1 }
         }
     }
+
+    func handshakeDone() { handshakeCount.add(1, ordering: .relaxed) }
+
+    /// TLS handshakes completed so far.
+    public var handshakes: Int { handshakeCount.load(ordering: .relaxed) }
 
     /// Half-octave bucket of a latency in ns: 2 buckets per doubling.
     static func bucket(_ ns: UInt64) -> Int {

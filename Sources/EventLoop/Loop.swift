@@ -16,6 +16,9 @@ public final class Loop: @unchecked Sendable {
     public private(set) var isClosed = false
     private var isClosing = false
 
+    /// Size of the loop's shared read buffer: the most one read delivers.
+    public static let sharedReadBufferSize = 64 * 1024
+
     public init() throws(UVError) {
         _ = sigpipeIgnored
         let uvLoop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
@@ -25,10 +28,15 @@ public final class Loop: @unchecked Sendable {
             uvLoop.deallocate()
             throw error
         }
+        // One read buffer for every connection of the loop: libuv asks for it right before a read
+        // and the read callback consumes it before the next, so 10,000 idle connections do not
+        // hold 10,000 buffers.
+        uv_loop_set_data(uvLoop, UnsafeMutableRawPointer.allocate(byteCount: Loop.sharedReadBufferSize, alignment: 16))
         do {
             stopSignal = try Wakeup(uvLoop: uvLoop) { uv_stop(uvLoop) }
         } catch {
             uvCheckInfallible(uv_loop_close(uvLoop), .loopClose)
+            uv_loop_get_data(uvLoop)?.deallocate()
             uvLoop.deallocate()
             throw error
         }
@@ -99,6 +107,7 @@ public final class Loop: @unchecked Sendable {
             rounds += 1
         } while uv_loop_alive(uvLoop) != 0 && rounds < 100
         try uvCheck(uv_loop_close(uvLoop), .loopClose)
+        uv_loop_get_data(uvLoop)?.deallocate()
         uvLoop.deallocate()
         isClosed = true
     }

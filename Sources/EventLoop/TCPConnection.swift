@@ -39,9 +39,11 @@ public final class TCPConnection: LoopHandle {
     public internal(set) var queuedWriteCount = 0
     public internal(set) var queuedWriteBytes = 0
     public internal(set) var isShutdownRequested = false
+    /// The most one read delivers (at most `Loop.sharedReadBufferSize`).
     public let readBufferSize: Int
 
     let tcp: UnsafeMutablePointer<uv_tcp_t>
+    /// The loop's shared read buffer (owned by the `Loop`): valid during a read callback only.
     fileprivate let readBuffer: UnsafeMutableRawPointer
     /// Open while connecting with a timeout, or to report a connect error that libuv returned
     /// synchronously (so every connect outcome reaches the delegate from the loop, never from
@@ -70,8 +72,8 @@ public final class TCPConnection: LoopHandle {
             throw error
         }
         self.tcp = tcp
-        self.readBufferSize = readBufferSize
-        readBuffer = UnsafeMutableRawPointer.allocate(byteCount: readBufferSize, alignment: 16)
+        self.readBufferSize = min(readBufferSize, Loop.sharedReadBufferSize)
+        readBuffer = uv_loop_get_data(uvLoop)
         retainOwner(self, in: asHandle(tcp))
         if noDelay {
             // Before the socket exists this only sets a flag libuv applies when it opens it.
@@ -82,10 +84,6 @@ public final class TCPConnection: LoopHandle {
                 throw error
             }
         }
-    }
-
-    deinit {
-        readBuffer.deallocate()
     }
 
     /// Starts connecting; the outcome reaches the delegate (`connectionDidConnect`, or `didFail`
@@ -262,7 +260,8 @@ private func onConnectTimeout(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
     owner(of: asHandle(timer!), as: TCPConnection.self).connectTimerFired()
 }
 
-/// The same fixed buffer every time: reads are delivered before the next one starts.
+/// The loop's shared buffer every time: each read is delivered before the next one starts, and
+/// delegates copy what they keep.
 private func onReadBufferNeeded(
     _ handle: UnsafeMutablePointer<uv_handle_t>?, _: Int, _ buffer: UnsafeMutablePointer<uv_buf_t>?
 ) {

@@ -21,6 +21,26 @@ extension HTTPHeaders {
         }
     }
 
+    /// Whether the first value of `name` contains `needle`, ignoring ASCII case, without allocating
+    /// (e.g. a Content-Type parameter such as `smime-type=certs-only`).
+    public func value(named name: String, containsIgnoringCase needle: String) -> Bool {
+        guard let i = firstIndex(named: name) else { return false }
+        let s = spans[i]
+        let n = Array(needle.utf8)
+        return storage.withUnsafeBufferPointer { buffer in
+            n.withUnsafeBufferPointer { needle in
+                guard let first = needle.first.map(HTTPSyntax.lowercased) else { return true }
+                var start = s.valueStart
+                while start + needle.count <= s.valueEnd {
+                    if HTTPSyntax.lowercased(buffer[start]) == first,
+                       HTTPSyntax.equalsIgnoringCase(buffer, start, start + needle.count, needle) { return true }
+                    start += 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Retry-After, read as delay-seconds or kept as HTTP-date text.
     public var retryAfter: HTTPRetryAfter? {
         firstValueBytes(named: "retry-after").map(HTTPRetryAfter.init)

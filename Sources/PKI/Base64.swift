@@ -3,45 +3,71 @@
 public enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// Per byte: its 6-bit value, `skip` (CR, LF, space, tab), `pad` ("=") or `invalid`.
     static let decodeTable: [UInt8] = {
-        var t = [UInt8](repeating: 0xFF, count: 256)
+        var t = [UInt8](repeating: invalid, count: 256)
         for (i, c) in alphabet.enumerated() { t[Int(c)] = UInt8(i) }
+        for c: UInt8 in [0x0A, 0x0D, 0x20, 0x09] { t[Int(c)] = skip }
+        t[0x3D] = pad
         return t
     }()
+    static let skip: UInt8 = 0x40
+    static let pad: UInt8 = 0x41
+    static let invalid: UInt8 = 0xFF
 
     /// Encodes `bytes`; `lineLength` 0 means one unwrapped line without a newline.
     public static func encode(_ bytes: some Collection<UInt8>, lineLength: Int = 64) -> [UInt8] {
-        let input = Array(bytes)
-        var out: [UInt8] = []
-        out.reserveCapacity((input.count + 2) / 3 * 4 + (lineLength > 0 ? input.count / 48 + 2 : 0))
-        var column = 0
-        func put(_ c: UInt8) {
-            out.append(c)
-            column += 1
-            if lineLength > 0 && column == lineLength {
-                out.append(0x0A)
-                column = 0
+        if let out = bytes.withContiguousStorageIfAvailable({ encodeCore($0, lineLength: lineLength) }) { return out }
+        return Array(bytes).withUnsafeBufferPointer { encodeCore($0, lineLength: lineLength) }
+    }
+
+    public static func encode(_ bytes: [UInt8], lineLength: Int = 64) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { encodeCore($0, lineLength: lineLength) }
+    }
+
+    /// The encoder over contiguous bytes: writes straight into the result's storage.
+    static func encodeCore(_ input: UnsafeBufferPointer<UInt8>, lineLength: Int) -> [UInt8] {
+        let symbols = (input.count + 2) / 3 * 4
+        let newlines = lineLength > 0 ? (symbols + lineLength - 1) / lineLength : 0
+        return alphabet.withUnsafeBufferPointer { a in
+            [UInt8](unsafeUninitializedCapacity: symbols + newlines) { out, count in
+                var o = 0
+                var column = 0
+                @inline(__always) func put(_ c: UInt8) {
+                    out[o] = c
+                    o += 1
+                    column += 1
+                    if column == lineLength {
+                        out[o] = 0x0A
+                        o += 1
+                        column = 0
+                    }
+                }
+                var i = 0
+                let n = input.count
+                while i + 3 <= n {
+                    let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                    put(a[Int(v >> 18 & 63)])
+                    put(a[Int(v >> 12 & 63)])
+                    put(a[Int(v >> 6 & 63)])
+                    put(a[Int(v & 63)])
+                    i += 3
+                }
+                let rest = n - i
+                if rest > 0 {
+                    let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                    put(a[Int(v >> 18 & 63)])
+                    put(a[Int(v >> 12 & 63)])
+                    put(rest == 2 ? a[Int(v >> 6 & 63)] : 0x3D)
+                    put(0x3D)
+                }
+                if lineLength > 0 && column > 0 {
+                    out[o] = 0x0A
+                    o += 1
+                }
+                count = o
             }
         }
-        var i = 0
-        while i + 3 <= input.count {
-            let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            put(alphabet[Int(v >> 18 & 63)])
-            put(alphabet[Int(v >> 12 & 63)])
-            put(alphabet[Int(v >> 6 & 63)])
-            put(alphabet[Int(v & 63)])
-            i += 3
-        }
-        let rest = input.count - i
-        if rest > 0 {
-            let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-            put(alphabet[Int(v >> 18 & 63)])
-            put(alphabet[Int(v >> 12 & 63)])
-            put(rest == 2 ? alphabet[Int(v >> 6 & 63)] : 0x3D)
-            put(0x3D)
-        }
-        if lineLength > 0 && column > 0 { out.append(0x0A) }
-        return out
     }
 
     public static func encodeString(_ bytes: some Collection<UInt8>, lineLength: Int = 64) -> String {
@@ -95,40 +121,73 @@ public enum Base64 {
     }
 
     private static func decodeCore(_ text: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count / 4 * 3 + 3)
-        var accumulator: UInt32 = 0
-        var symbols = 0
-        var padding = 0
-        var offset = 0
-        for c in text {
-            defer { offset += 1 }
-            if c == 0x0A || c == 0x0D || c == 0x20 || c == 0x09 { continue }
-            if c == 0x3D {
-                padding += 1
-                continue
-            }
-            if padding > 0 { throw .dataAfterPadding(offset: offset) }
-            let v = decodeTable[Int(c)]
-            if v == 0xFF { throw .invalidCharacter(offset: offset, byte: c) }
-            accumulator = accumulator << 6 | UInt32(v)
-            symbols += 1
-            if symbols % 4 == 0 {
-                out.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                out.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                out.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator = 0
+        var failure: DecodeError?
+        let out = decodeTable.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
+                var o = 0
+                var accumulator: UInt32 = 0
+                var symbols = 0
+                var padding = 0
+                var offset = 0
+                let n = text.count
+                while offset < n {
+                    // Fast path: four symbols at a quantum boundary (every full line of a wrapped body).
+                    if symbols & 3 == 0 && padding == 0 && offset + 4 <= n {
+                        let a = table[Int(text[offset])], b = table[Int(text[offset + 1])]
+                        let c = table[Int(text[offset + 2])], d = table[Int(text[offset + 3])]
+                        if a | b | c | d < 64 {
+                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                            out[o + 2] = UInt8(truncatingIfNeeded: v)
+                            o += 3
+                            symbols += 4
+                            offset += 4
+                            continue
+                        }
+                    }
+                    let c = text[offset]
+                    let v = table[Int(c)]
+                    if v < 64 {
+                        if padding > 0 {
+                            failure = .dataAfterPadding(offset: offset)
+                            return
+                        }
+                        accumulator = accumulator << 6 | UInt32(v)
+                        symbols += 1
+                        if symbols & 3 == 0 {
+                            out[o] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                            out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                            out[o + 2] = UInt8(truncatingIfNeeded: accumulator)
+                            o += 3
+                            accumulator = 0
+                        }
+                    } else if v == pad {
+                        padding += 1
+                    } else if v != skip {
+                        failure = .invalidCharacter(offset: offset, byte: c)
+                        return
+                    }
+                    offset += 1
+                }
+                switch symbols & 3 {
+                case 0: break
+                case 2:
+                    out[o] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                    o += 1
+                case 3:
+                    out[o] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                    out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                    o += 2
+                default:
+                    failure = .badLength(symbols: symbols)
+                    return
+                }
+                if padding > 0 && (symbols + padding) % 4 != 0 { failure = .badLength(symbols: symbols + padding) }
+                count = o
             }
         }
-        switch symbols % 4 {
-        case 0: break
-        case 2: out.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-        case 3:
-            out.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-            out.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-        default: throw .badLength(symbols: symbols)
-        }
-        if padding > 0 && (symbols + padding) % 4 != 0 { throw .badLength(symbols: symbols + padding) }
+        if let failure { throw failure }
         return out
     }
 }

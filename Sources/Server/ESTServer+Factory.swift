@@ -14,6 +14,8 @@ extension ESTServer {
         tls.minimumVersion = configuration.minimumTLSVersion
         tls.maximumVersion = configuration.maximumTLSVersion
         tls.resumption = configuration.resumption
+        // Kept-alive clients mostly wait: idle connections give their OpenSSL buffers back.
+        tls.releaseBuffers = true
         let context = try TLSContext(tls)
         return ESTServer(configuration: configuration, tlsContext: context, log: log) { worker in
             try ESTService(authority: authority, configuration: configuration, worker: worker)

@@ -1,9 +1,9 @@
 import EventLoop
 
 /// TLS over TCP: a `TCPConnection` carries ciphertext, a `TLSSession` on memory BIOs turns it into
-/// plaintext. Reads go from the connection's one read buffer straight into the read BIO; ciphertext
-/// out is taken from the write BIO into one reused buffer and written (try-write first, the rest
-/// queued by `TCPConnection`). Stamps connect start, TCP connected and handshake done in ns.
+/// plaintext. Reads go from the loop's shared read buffer straight into the read BIO; ciphertext
+/// out is taken from the write BIO into the thread's shared scratch buffer (`TLSScratch`) and
+/// written (try-write first, the rest queued by `TCPConnection`). Stamps connect start, TCP connected and handshake done in ns.
 /// Lives on its loop's thread; retained by its TCP connection until closed.
 public final class TLSConnection {
     public let tcp: TCPConnection
@@ -13,8 +13,6 @@ public final class TLSConnection {
     public private(set) var handshakeDoneNs: UInt64 = 0
     public private(set) var isClosed = false
 
-    private var plaintext: [UInt8]
-    private var ciphertextOut: [UInt8]
     private var pendingPlaintext: [UInt8] = []
     private var failed = false
 
@@ -35,14 +33,8 @@ public final class TLSConnection {
             tcp.close()
             throw .tls(error)
         }
-        plaintext = TLSConnection.plaintextBuffer()
-        ciphertextOut = TLSConnection.ciphertextBuffer()
         tcp.delegate = self
     }
-
-    /// One TLS record of plaintext, and one record plus overhead of ciphertext, per connection.
-    private static func plaintextBuffer() -> [UInt8] { [UInt8](repeating: 0, count: 16 * 1024) }
-    private static func ciphertextBuffer() -> [UInt8] { [UInt8](repeating: 0, count: 16 * 1024 + 512) }
 
     /// Server side: wraps an accepted TCP connection (call from `listener(_:didAccept:)`).
     public init(accepted: TCPConnection, context: TLSContext) throws(TLSConnectionError) {
@@ -53,8 +45,6 @@ public final class TLSConnection {
             accepted.close()
             throw .tls(error)
         }
-        plaintext = TLSConnection.plaintextBuffer()
-        ciphertextOut = TLSConnection.ciphertextBuffer()
         tcp.delegate = self
     }
 
@@ -94,11 +84,12 @@ public final class TLSConnection {
 
     /// Moves every byte the session wants to send into TCP writes.
     private func flush() {
-        while true {
-            let n = ciphertextOut.withUnsafeMutableBytes { session.takeCiphertext(into: $0) }
-            if n == 0 { return }
-            let outcome = ciphertextOut.withUnsafeBytes { tcp.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            if outcome == .closed { return }
+        TLSScratch.current.withCiphertext { buffer in
+            while true {
+                let n = session.takeCiphertext(into: buffer)
+                if n == 0 { return }
+                if tcp.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) == .closed { return }
+            }
         }
     }
 
@@ -123,11 +114,14 @@ public final class TLSConnection {
             }
         }
         // Keep reading until the session needs input: tickets and the response may both be buffered.
+        TLSScratch.current.withPlaintext { readPlaintext(into: $0) }
+    }
+
+    private func readPlaintext(into plaintext: UnsafeMutableRawBufferPointer) {
         while !failed && !isClosed {
-            let step = plaintext.withUnsafeMutableBytes { session.read(into: $0) }
-            switch step {
+            switch session.read(into: plaintext) {
             case .progress(.bytes(let n)):
-                if n > 0 { plaintext.withUnsafeBytes { delegate?.tlsConnection(self, didRead: UnsafeRawBufferPointer(rebasing: $0[0..<n])) } }
+                if n > 0 { delegate?.tlsConnection(self, didRead: UnsafeRawBufferPointer(rebasing: plaintext[0..<n])) }
             case .progress(.closeNotify):
                 flush()
                 delegate?.tlsConnectionPeerDidClose(self, closeNotify: true)

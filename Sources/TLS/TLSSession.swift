@@ -142,12 +142,25 @@ public final class TLSSession {
             isHandshakeComplete = true
             return .progress(())
         }
-        return classify(rc, duringHandshake: true)
+        let step = classify(rc, duringHandshake: true)
+        if case .needsInput = step { releaseIdleBuffers() }
+        return step
+    }
+
+    /// With `releaseBuffers`, a session waiting for the peer with nothing buffered gives back the
+    /// record buffers OpenSSL set up for the read it just tried (16 KiB or more each): a storm of
+    /// handshakes in flight, or an idle kept-alive connection, then costs only its state.
+    private func releaseIdleBuffers() {
+        guard context.configuration.releaseBuffers, BIO_ctrl_pending(rbio) == 0 else { return }
+        _ = SSL_free_buffers(ssl)  // refuses (0) while a partial record is buffered
     }
 
     /// Reads plaintext into `buffer`. After the handshake keep calling until `.needsInput`: TLS 1.3
     /// tickets and the response may already be buffered.
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSStep<TLSRead> {
+        // Nothing buffered anywhere: SSL_read could only want input, after setting up (and, with
+        // SSL_MODE_RELEASE_BUFFERS, keeping) a 16 KiB read buffer for an idle connection.
+        if isHandshakeComplete && BIO_ctrl_pending(rbio) == 0 && SSL_has_pending(ssl) == 0 { return .needsInput }
         ERR_clear_error()
         var n = 0
         let rc = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &n)

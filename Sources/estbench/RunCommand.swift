@@ -5,6 +5,7 @@ import Foundation
 import Metrics
 import PKI
 import Report
+import Synchronization
 import Workload
 
 /// `estbench run`: load an EST server from a workload profile (with no profile and no target: the
@@ -105,6 +106,8 @@ struct RunCommand: ParsableCommand {
             throw CLIError.badInput("\(error)")
         }
         live.finish()
+        // From here on the results are being made: a late exit must not cut them off.
+        RunCommand.writing.withLock { $0 = true }
         let result: RunResult
         do {
             result = try RunResult(
@@ -117,17 +120,21 @@ struct RunCommand: ParsableCommand {
         }
         var withFindings = result
         withFindings.findings = outcome.findings
+        let operationCount = outcome.metrics.operations.reduce(UInt64(0)) { $0 + $1.count }
+        let tool = ToolUsage(threads: outcome.workerCPUNs.count, cpuNs: outcome.workerCPUNs.reduce(0, +), operations: operationCount,
+                             peakRSSBytes: ProcessMemory.peakRSSBytes, endRSSBytes: ProcessMemory.currentRSSBytes)
+        withFindings.tool = tool
         Console.out("--- \(outcome.target)")
         Console.write(1, ConsoleSummary(withFindings).text)
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
         }
         let t = outcome.tls
-        let operations = outcome.metrics.operations.reduce(UInt64(0)) { $0 + $1.count }
-        let cpu = outcome.workerCPUNs.reduce(0, +)
-        if operations > 0 {
-            Console.out("estbench's own CPU: \(Format.fixed(Double(cpu) / Double(operations) / 1000, 1)) us per operation on \(outcome.workerCPUNs.count) load thread(s)")
+        if operationCount > 0 {
+            Console.out("estbench's own CPU: \(Format.fixed(Double(tool.cpuNs) / Double(operationCount) / 1000, 1)) us per operation on \(tool.threads) load thread(s)")
         }
+        Console.out("estbench's own memory: peak RSS \(tool.peakRSSBytes >> 20) MiB, \(tool.endRSSBytes >> 20) MiB at the end"
+                    + (outcome.usedBuiltInServer ? " (built-in server included)" : ""))
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         do {
@@ -139,8 +146,11 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// SIGINT/SIGTERM go to one thread (blocked everywhere else): the first drains in-flight
-    /// operations (5 s at most), the second drops them; either way the results are written.
+    /// SIGINT/SIGTERM go to one thread (blocked everywhere else). The first drains in-flight
+    /// operations (5 s at most); the second drops them, and the results are written from what the
+    /// workers hand back. If the workers have not handed back within 2 s of the second signal (or
+    /// a third one comes), estbench exits at once with status 130 — but never while the results
+    /// folder is being written.
     static func handleSignals(_ coordinator: RunCoordinator) {
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -155,10 +165,32 @@ struct RunCommand: ParsableCommand {
                 var received: Int32 = 0
                 guard sigwait(&set, &received) == 0 else { return }
                 count += 1
-                Console.error(count == 1 ? "estbench: stopping — draining operations in flight (again to drop them)"
-                                         : "estbench: stopping now — operations in flight are dropped")
-                coordinator.stop()
+                switch count {
+                case 1:
+                    Console.error("estbench: stopping — draining operations in flight (again to drop them)")
+                    coordinator.stop()
+                case 2:
+                    Console.error("estbench: stopping now — operations in flight are dropped")
+                    coordinator.stop()
+                    Thread.detachNewThread {
+                        Thread.sleep(forTimeInterval: 2)
+                        exitUnlessWriting("the workers did not stop within 2 s of the second signal")
+                    }
+                default:
+                    exitUnlessWriting("third signal")
+                }
             }
+        }
+    }
+
+    /// Whether the results are being made and written (a forced exit then waits for them).
+    static let writing = Mutex(false)
+
+    private static func exitUnlessWriting(_ why: String) {
+        writing.withLock { isWriting in
+            guard !isWriting else { return }
+            Console.error("estbench: exiting now (\(why)); no results were written")
+            Foundation.exit(130)
         }
     }
 }

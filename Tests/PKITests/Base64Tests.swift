@@ -52,3 +52,33 @@ extension Base64Tests {
         XCTAssertThrowsError(try Base64.decode(Array("Zm9v".utf8) + [0]), "plain decode stays strict")
     }
 }
+
+extension Base64Tests {
+    /// The four-at-a-time path and the byte path agree: odd line lengths (quanta split across
+    /// lines), slices, and an error anywhere in a quantum reports its exact offset.
+    func testQuantumPathMatchesOddWrappingAndReportsExactOffsets() throws {
+        var rng = SplitMix64(seed: 11)
+        for length in [2, 3, 4, 5, 64, 191, 1024] {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            for lineLength in [0, 1, 3, 5, 7, 64, 76] {
+                let text = Base64.encode(bytes, lineLength: lineLength)
+                XCTAssertEqual(try Base64.decode(text), bytes, "length \(length), lines of \(lineLength)")
+                XCTAssertEqual(try Base64.decodeBody(text[...]), bytes)
+                // A slice that does not start at index 0 (a generic caller) decodes the same.
+                let padded: [UInt8] = [0x41] + text
+                XCTAssertEqual(try Base64.decode(padded[1...]), bytes)
+            }
+            let plain = Base64.encode(bytes, lineLength: 0)
+            for position in [0, 1, 2, 3, plain.count / 2, plain.count - 1] where plain[position] != 0x3D {
+                var bad = plain
+                bad[position] = 0x2A
+                XCTAssertThrowsError(try Base64.decode(bad)) {
+                    XCTAssertEqual($0 as? Base64.DecodeError, .invalidCharacter(offset: position, byte: 0x2A), "offset \(position)")
+                }
+            }
+        }
+        // The generic entry point (not contiguous) encodes and decodes like the array one.
+        let bytes: [UInt8] = Array(0...200)
+        XCTAssertEqual(Base64.encode(bytes.lazy.map { $0 }, lineLength: 64), Base64.encode(bytes, lineLength: 64))
+    }
+}
