@@ -229,7 +229,9 @@ final class EngineDevice: TLSConnectionDelegate {
         timer?.stop()
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
         worker.record(op, stamps: stamps, outcome: outcome, device: self)
-        if outcome == .timeout || outcome.isError && !outcome.receivedResponse {
+        // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
+        // mid-response): the next operation must not be sent on it.
+        if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {
             connection?.delegate = nil
             connection?.close()
             connection = nil
@@ -392,7 +394,9 @@ final class EngineDevice: TLSConnectionDelegate {
         if inFlight != nil, stamps.writtenNs != 0 {
             switch parser.finish() {
             case .complete: responseComplete()
-            default: finish(.protocolDeviation)
+            // Closed before any response byte: the connection failed, as with a reset (which libuv
+            // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
+            default: finish(stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
             }
         }
         connection.close()

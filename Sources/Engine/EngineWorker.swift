@@ -38,16 +38,9 @@ final class EngineWorker {
     /// Set from other threads before `wakeup` is signalled: 1 = drain, 2 = abort.
     let stopMode = StopSignal()
     private var drainDeadline: EventLoop.Timer?
-    // Open model: the arrival schedule's state on this worker.
+    // Open model: the arrival schedule's timer and dispatch state on this worker.
     private var scheduler: EventLoop.Timer?
-    /// Idle devices in FIFO order (each arrival takes the device idle longest: devices rotate).
-    private var idle: [EngineDevice] = []
-    private var idleHead = 0
-    private var idleCount: Int { idle.count - idleHead }
-    private var pending: [UInt64] = []
-    private var pendingHead = 0
-    private var nextArrival = 0
-    private var arrivalsExhausted = false
+    private var dispatcher: OpenModelDispatcher<EngineDevice>?
     private var stopping = false
     private let runStartNs: UInt64
     /// This worker's share of the new-connection cap (token bucket), if the profile sets one.
@@ -88,8 +81,8 @@ final class EngineWorker {
     /// Runs on the worker's thread until every device stopped; then closes the loop.
     func run() {
         active = devices.count
-        if settings.arrivals != nil {
-            idle = devices
+        if let arrivals = settings.arrivals?[index] {
+            dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices)
             do {
                 scheduler = try EventLoop.Timer(loop: loop) {}
                 scheduler?.handler = { [unowned self] in self.arrivalsDue() }
@@ -138,13 +131,11 @@ final class EngineWorker {
     // MARK: open model
 
     private func scheduleNextArrival() {
-        guard let arrivals = settings.arrivals?[index], !stopping else { return }
-        guard let offset = arrivals.intendedStartNs(local: nextArrival) else {
-            arrivalsExhausted = true
-            if idleCount == devices.count { stopDevices() }
+        guard dispatcher != nil, !stopping else { return }
+        guard let due = dispatcher?.nextDueNs() else {
+            if dispatcher?.allIdle == true { stopDevices() }
             return
         }
-        let due = runStartNs &+ offset
         let now = MonotonicTime.nowNs()
         try? scheduler?.start(timeoutNs: due > now ? due - now : 0)
     }
@@ -152,45 +143,20 @@ final class EngineWorker {
     /// Starts every arrival whose intended time has come: on an idle device, or queued until one
     /// is free (the wait counts in its latency: coordinated omission corrected).
     private func arrivalsDue() {
-        guard let arrivals = settings.arrivals?[index] else { return }
         let now = MonotonicTime.nowNs()
-        while !stopping, let offset = arrivals.intendedStartNs(local: nextArrival), runStartNs &+ offset <= now {
-            nextArrival += 1
-            let intended = runStartNs &+ offset
-            if let d = takeIdle() {
-                d.startPass(scheduledNs: intended)
-            } else {
-                pending.append(intended)
-            }
+        while !stopping, let dispatch = dispatcher?.takeDue(nowNs: now) {
+            if case .start(let device, let scheduledNs) = dispatch { device.startPass(scheduledNs: scheduledNs) }
         }
         scheduleNextArrival()
     }
 
     /// A device finished its pass: give it the oldest queued arrival, or park it.
     func deviceIdle(_ device: EngineDevice) {
-        if pendingHead < pending.count {
-            let intended = pending[pendingHead]
-            pendingHead += 1
-            if pendingHead > 1024 && pendingHead * 2 > pending.count {
-                pending.removeFirst(pendingHead)
-                pendingHead = 0
-            }
-            device.startPass(scheduledNs: intended)
+        if let scheduledNs = dispatcher?.deviceIdle(device) {
+            device.startPass(scheduledNs: scheduledNs)
             return
         }
-        idle.append(device)
-        if (arrivalsExhausted || stopping) && idleCount == devices.count { stopDevices() }
-    }
-
-    private func takeIdle() -> EngineDevice? {
-        guard idleHead < idle.count else { return nil }
-        let d = idle[idleHead]
-        idleHead += 1
-        if idleHead > 1024 && idleHead * 2 > idle.count {
-            idle.removeFirst(idleHead)
-            idleHead = 0
-        }
-        return d
+        if (dispatcher?.arrivalsExhausted == true || stopping) && dispatcher?.allIdle == true { stopDevices() }
     }
 
     func mayStartOperation() -> Bool { budget.take() }

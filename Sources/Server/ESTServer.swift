@@ -66,6 +66,13 @@ public final class ESTServer: @unchecked Sendable {
         }
         return out
     }
+
+    /// Requests and injected faults per operation, summed over all workers (valid after `stop()`).
+    public var faultTally: FaultTally {
+        var out = FaultTally()
+        for w in workers { out.add(w.service.tally) }
+        return out
+    }
 }
 
 /// Carries a worker into its thread (the worker is confined to that thread from then on).

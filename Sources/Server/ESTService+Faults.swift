@@ -23,7 +23,7 @@ extension ESTService {
         }
     }
 
-    /// Applies the pending late fault to a successful response.
+    /// Applies the pending late fault to a successful response (counted only when it changed it).
     func late(_ response: ServerResponse, operation: ESTOperation) -> ServerResponse {
         guard let fault = pendingFault else { return response }
         pendingFault = nil
@@ -38,15 +38,15 @@ extension ESTService {
             r.body.insert(contentsOf: Array("*!*".utf8), at: middle)
         case .wrongContentType: r.template = faultTemplates.wrongContentType
         case .truncatedPKCS7:
-            if operation != .serverkeygen, let der = try? Base64.decode(r.body) {
-                r.body = Base64.encode(der.prefix(der.count / 2))
-            }
+            guard operation != .serverkeygen, let der = try? Base64.decode(r.body) else { return response }
+            r.body = Base64.encode(der.prefix(der.count / 2))
         case .wrongKeyCertificate:
-            if operation == .simpleenroll || operation == .simplereenroll, let other = certificateForAnotherKey(like: r.body) {
-                r.body = other
-            }
-        case .accepted, .unauthorized, .internalError, .unavailable, .reset: break
+            guard operation == .simpleenroll || operation == .simplereenroll,
+                  let other = certificateForAnotherKey(like: r.body) else { return response }
+            r.body = other
+        case .accepted, .unauthorized, .internalError, .unavailable, .reset: return response
         }
+        injected(fault, on: operation)
         return r
     }
 

@@ -21,9 +21,17 @@ final class ESTService {
     /// Whether the last request issued a certificate / met a fault (read once by the connection, for the counts).
     private var issuedFlag = false
     private var faultedFlag = false
+    /// Requests and the faults injected into them, per operation (read after join).
+    private(set) var tally = FaultTally()
 
     func takeIssued() -> Bool { defer { issuedFlag = false }; return issuedFlag }
     func takeFaulted() -> Bool { defer { faultedFlag = false }; return faultedFlag }
+
+    /// A fault changed this request's response: counted for the event line and the tally.
+    func injected(_ fault: FaultPlan.Fault, on operation: ESTOperation) {
+        faultedFlag = true
+        tally.inject(fault, on: operation)
+    }
     private let cacertsBody: [UInt8]
     private let csrattrsBody: [UInt8]
     private var random: FaultDraw
@@ -61,9 +69,10 @@ final class ESTService {
         guard request.method == (op.usesPOST ? .post : .get) else {
             return text(responses.methodNotAllowed(op), "\(op) takes \(op.usesPOST ? "POST" : "GET")\n")
         }
-        if let fault = configuration.faults.fault(for: op, draw: random.next()) {
-            faultedFlag = true
-            if let response = early(fault) { return response }
+        tally.request(op)
+        if let fault = configuration.faults.fault(for: op, draw: random.next()), let response = early(fault) {
+            injected(fault, on: op)
+            return response
         }
         if op != .cacerts && op != .csrattrs, let refusal = authenticate(request, operation: op) {
             return refusal

@@ -4,7 +4,7 @@ import EST
 /// it hits (seeded, so a run can be repeated). Off unless configured.
 public struct FaultPlan: Sendable, Equatable {
     /// One way to misbehave.
-    public enum Fault: Sendable, Equatable, CustomStringConvertible {
+    public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case accepted(retryAfterSeconds: Int)
         case unauthorized
         case internalError

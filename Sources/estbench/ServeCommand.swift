@@ -16,7 +16,11 @@ struct ServeCommand: ParsableCommand {
         Credentials for --auth basic come from --user-file (lines USER:PASSWORD) or the environment \
         variable ESTBENCH_USERS (USER:PASSWORD[,USER:PASSWORD...]), never from the command line. \
         Faults: --fault OPERATION:FAULT=FRACTION, FAULT one of \(FaultPlan.Fault.syntax); e.g. \
-        --fault simpleenroll:503=0.1 --fault cacerts:delay:200=1.
+        --fault simpleenroll:503=0.1 --fault cacerts:delay:200=1. \
+        When it stops (SIGINT, SIGTERM or --duration), serve prints its event counts and, per operation \
+        with faults, the requests it saw and the faults it injected (counted only when a fault changed \
+        the response: e.g. wrong-key only on enrollments); --stats-json writes the same as JSON: \
+        {"events": {...}, "operations": {"simpleenroll": {"requests": N, "faults": {"503": N}}}}.
         """
     )
 
@@ -58,6 +62,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("fault-seed"), help: "Seed of the fault draws.")
     var faultSeed: UInt64 = 1
+
+    @Option(name: .customLong("stats-json"), help: "On exit, write the event counts and per-operation requests and injected faults to this JSON file.")
+    var statsJSON: String?
 
     @Option(name: .customLong("idle-timeout"), help: "Milliseconds a kept-alive connection may wait for its next request.")
     var idleTimeout: UInt64 = 30_000
@@ -136,6 +143,9 @@ struct ServeCommand: ParsableCommand {
         Console.out("estbench serve: stopped — " + ServerEvent.allCases.compactMap { e in
             counts[e].map { $0 > 0 ? "\(e.rawValue) \($0)" : nil } ?? nil
         }.joined(separator: ", "))
+        let tally = server.faultTally
+        for line in faultLines(tally, faults) { Console.out(line) }
+        if let statsJSON { try writeStats(to: statsJSON, events: counts, tally: tally, plan: faults) }
     }
 
     func users() throws -> [String: String] {

@@ -90,6 +90,23 @@ final class ServeFaultTests: ServeTestCase {
         }
     }
 
+    /// On exit serve tells, per operation, the requests and the faults it injected — only those that
+    /// changed a response (wrong-key cannot touch cacerts) — as lines and in --stats-json.
+    func testInjectedFaultsAreReportedOnExit() throws {
+        let stats = path("stats.json")
+        let s = try ServeProcess(["--fault", "cacerts:503=0.5", "--fault", "cacerts:wrong-key=0.5", "--fault-seed", "3",
+                                  "--stats-json", stats])
+        var unavailable = 0
+        for _ in 0..<20 where try curl(s, "cacerts").code == 503 { unavailable += 1 }
+        let output = s.stop()
+        XCTAssertTrue(output.contains("estbench serve: cacerts: 20 request(s); injected 503 \(unavailable), wrong-key 0"), output)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stats))) as? [String: Any]
+        let cacerts = (json?["operations"] as? [String: Any])?["cacerts"] as? [String: Any]
+        XCTAssertEqual(cacerts?["requests"] as? Int, 20)
+        XCTAssertEqual(cacerts?["faults"] as? [String: Int], ["503": unavailable, "wrong-key": 0])
+        XCTAssertEqual((json?["events"] as? [String: Int])?["fault"], unavailable)
+    }
+
     /// A client that leaves while its response is delayed must not take the server down.
     func testClientLeavingDuringADelayedResponse() throws {
         let s = try ServeProcess(["--fault", "simpleenroll:delay:1500=1"])
