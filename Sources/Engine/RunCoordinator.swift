@@ -138,6 +138,8 @@ public final class RunCoordinator: Sendable {
         // A device waits between operations far longer than it uses its buffers: 10,000 kept-alive
         // devices would otherwise pin 2 x 16 KiB of OpenSSL buffers each.
         tls.releaseBuffers = true
+        tls.verifyPeer = profile.target.tls.verify
+        if !tls.verifyPeer { say("tls: server certificate NOT verified (target.tls.verify: false)") }
         tls.trustedCertificates = trust
         if trust.isEmpty {
             if let bundle = profile.target.caBundlePath {

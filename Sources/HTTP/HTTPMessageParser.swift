@@ -76,13 +76,12 @@ struct HTTPMessageParser: Sendable {
     init(role: Role, limits: HTTPLimits) {
         self.role = role
         self.limits = limits
+        // No reservations: buffers grow on the first message and keep their capacity across
+        // `reset`, so 10,000 parsers that have not read a message yet cost nothing.
         head = []
-        head.reserveCapacity(min(limits.headerBytes, 1024))
         fields = []
-        fields.reserveCapacity(min(limits.headerCount, 16))
         trailerFields = []
         body = []
-        body.reserveCapacity(min(limits.bodyBytes, 4096))
     }
 
     /// Forgets the message (and any failure), keeping every buffer's capacity.

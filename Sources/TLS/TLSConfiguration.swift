@@ -37,6 +37,9 @@ public struct TLSConfiguration: Sendable {
     /// `SSL_MODE_RELEASE_BUFFERS`: frees idle read/write buffers (idle-heavy runs).
     public var releaseBuffers = false
     public var clientCertificates: ClientCertificatePolicy = .none
+    /// Client: a server chain verified once is trusted again while it is byte-identical, for the
+    /// same name, until its earliest notAfter (`VerifiedChainCache`); false verifies every time.
+    public var cacheVerifiedChains = true
 
     public init(role: Role) { self.role = role }
 }

@@ -8,6 +8,11 @@ import COpenSSLShims
 public final class TLSContext: @unchecked Sendable {
     public let configuration: TLSConfiguration
     let ctx: OpaquePointer
+    /// Client contexts that verify: server chains verified once and reused (see `VerifiedChainCache`).
+    let verifiedChains = VerifiedChainCache()
+
+    /// Server-chain verifications answered without running X509_verify_cert again.
+    public var verificationCacheHits: Int { verifiedChains.hitCount }
 
     public init(_ configuration: TLSConfiguration) throws(TLSError) {
         self.configuration = configuration
@@ -60,6 +65,9 @@ public final class TLSContext: @unchecked Sendable {
         switch c.role {
         case .client:
             SSL_CTX_set_verify(ctx, c.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
+            if c.verifyPeer && c.cacheVerifiedChains {
+                SSL_CTX_set_cert_verify_callback(ctx, tlsCertVerifyCallback, Unmanaged.passUnretained(verifiedChains).toOpaque())
+            }
         case .server:
             switch c.clientCertificates {
             case .none: SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)

@@ -55,7 +55,7 @@ extension ProfileReader {
 
     private mutating func tls(_ node: ProfileNode, at path: String) -> TLSPolicy {
         var policy = TLSPolicy()
-        guard let fields = fields(node, at: path, allowed: ["versions", "groups", "suites", "sni"]) else { return policy }
+        guard let fields = fields(node, at: path, allowed: ["versions", "groups", "suites", "sni", "verify"]) else { return policy }
         if let versions = fields["versions"] {
             let versionsPath = Self.join(path, "versions")
             if let range = self.fields(versions, at: versionsPath, allowed: ["min", "max"]) {
@@ -71,6 +71,7 @@ extension ProfileReader {
         policy.groups = stringList(fields["groups"], at: Self.join(path, "groups")) ?? []
         policy.suites = stringList(fields["suites"], at: Self.join(path, "suites")) ?? []
         policy.sni = string(fields["sni"], at: Self.join(path, "sni"))
+        policy.verify = bool(fields["verify"], at: Self.join(path, "verify")) ?? true
         return policy
     }
 

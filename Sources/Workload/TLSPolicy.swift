@@ -1,5 +1,5 @@
 /// The client's TLS settings for the target: protocol version range, key-exchange groups,
-/// cipher suites and SNI; empty lists mean the TLS library's defaults.
+/// cipher suites, SNI and whether to verify the server; empty lists mean the TLS library's defaults.
 public struct TLSPolicy: Sendable, Equatable, Encodable {
     /// A TLS protocol version a profile may name.
     public enum Version: String, CaseIterable, Sendable, Encodable, Comparable {
@@ -13,6 +13,9 @@ public struct TLSPolicy: Sendable, Equatable, Encodable {
     public var suites: [String] = []
     /// Server name to send; nil means the URL's host (none for the built-in server's IP).
     public var sni: String?
+    /// Verify the server's certificate chain and name (the default). false is the explicit
+    /// opt-out, e.g. to compare with a load generator that never verifies; it is kept in the plan.
+    public var verify = true
 
     public init() {}
 
@@ -23,7 +26,8 @@ public struct TLSPolicy: Sendable, Equatable, Encodable {
         try container.encode(groups, forKey: .groups)
         try container.encode(suites, forKey: .suites)
         try container.encodeIfPresent(sni, forKey: .sni)
+        try container.encode(verify, forKey: .verify)
     }
 
-    private enum Key: String, CodingKey { case versions, groups, suites, sni }
+    private enum Key: String, CodingKey { case versions, groups, suites, sni, verify }
 }

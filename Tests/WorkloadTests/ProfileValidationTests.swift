@@ -166,3 +166,16 @@ final class ProfileValidationTests: XCTestCase {
         XCTAssertEqual(error.description, "a: x\nb[1].c: y")
     }
 }
+
+extension ProfileValidationTests {
+    /// Verification is on unless the profile says `verify: false`; anything but a boolean is refused.
+    func testTLSVerifyOptOut() throws {
+        let on = try RunPlan.load(yaml: base(extra: "target: {url: \"https://127.0.0.1:8443\"}"), name: "t")
+        XCTAssertTrue(on.profile.target.tls.verify)
+        let off = try RunPlan.load(yaml: base(extra: "target: {url: \"https://127.0.0.1:8443\", tls: {verify: false}}"), name: "t")
+        XCTAssertFalse(off.profile.target.tls.verify)
+        XCTAssertTrue(off.redactedJSON().contains("\"verify\" : false"), off.redactedJSON())
+        XCTAssertEqual(ProfileFixtures.issues(base(extra: "target: {url: \"https://127.0.0.1:8443\", tls: {verify: maybe}}")).map(\.path),
+                       ["target.tls.verify"])
+    }
+}
