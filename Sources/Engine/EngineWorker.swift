@@ -30,6 +30,8 @@ final class EngineWorker {
 
     /// CPU time this worker's thread used while running (user + system), ns.
     private(set) var cpuNs: UInt64 = 0
+    /// When the last measured operation was recorded (0: none).
+    private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
     /// Builds channel-bound CSRs after handshakes (one builder per worker thread).
     let csrBuilder: CSRBuilder
@@ -39,7 +41,7 @@ final class EngineWorker {
     let stopMode = StopSignal()
     private var drainDeadline: EventLoop.Timer?
     // Open model: the arrival schedule's timer and dispatch state on this worker.
-    private var scheduler: EventLoop.Timer?
+    private var scheduler: PreciseTimer?
     private var dispatcher: OpenModelDispatcher<EngineDevice>?
     private var stopping = false
     private let runStartNs: UInt64
@@ -84,7 +86,7 @@ final class EngineWorker {
         if let arrivals = settings.arrivals?[index] {
             dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices)
             do {
-                scheduler = try EventLoop.Timer(loop: loop) {}
+                scheduler = try PreciseTimer(loop: loop) {}
                 scheduler?.handler = { [unowned self] in self.arrivalsDue() }
                 scheduleNextArrival()
             } catch {
@@ -136,8 +138,7 @@ final class EngineWorker {
             if dispatcher?.allIdle == true { stopDevices() }
             return
         }
-        let now = MonotonicTime.nowNs()
-        try? scheduler?.start(timeoutNs: due > now ? due - now : 0)
+        try? scheduler?.start(atNs: due)
     }
 
     /// Starts every arrival whose intended time has come: on an idle device, or queued until one
@@ -179,7 +180,9 @@ final class EngineWorker {
 
     func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, device: EngineDevice) {
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
-        if MonotonicTime.nowNs() < settings.warmupEndNs { return }
+        let now = MonotonicTime.nowNs()
+        if now < settings.warmupEndNs { return }
+        lastRecordNs = now
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
     }

@@ -214,23 +214,29 @@ public final class RunCoordinator: Sendable {
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
         let maintenance = RunCoordinator.startHeapTrimming(progress)
         defer { maintenance.set() }
-        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64, [String: InteropFinding])?> in
+        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64, [String: InteropFinding], UInt64)?> in
             guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                                  credentials: boxes[w].value) else { return SendableBox(nil) }
             self.register(worker.stopHandle)
             worker.run()
-            return SendableBox((worker.metrics, worker.tls, worker.cpuNs, worker.findings))
+            return SendableBox((worker.metrics, worker.tls, worker.cpuNs, worker.findings, worker.lastRecordNs))
         }
-        // Measured time excludes the warm-up.
+        // Measured time excludes the warm-up, and ends with the last measured operation (not when
+        // the workers had closed their connections) — but not before a duration stop's deadline:
+        // a rate is completions over the time they were asked for in.
         let warmupNs = UInt64(max(0, profile.warmupSeconds) * 1e9)
-        let wall = MonotonicTime.nowNs() - start
+        let wallEnd = MonotonicTime.nowNs()
+        var end = results.compactMap { $0.value?.4 }.max() ?? 0
+        if end == 0 { end = wallEnd }
+        if let deadline = settings.deadlineNs, stopLevel.load(ordering: .acquiring) == 0 { end = max(end, min(deadline, wallEnd)) }
+        let wall = end > start ? end - start : 0
         let elapsed = wall > warmupNs ? wall - warmupNs : wall
         var merged = WorkerMetrics(runStartNs: start)
         var facts = TLSFacts()
         var cpu: [UInt64] = []
         var findings: [String: InteropFinding] = [:]
         for r in results {
-            guard let (m, t, c, f) = r.value else { throw RunError.setup("a worker could not start") }
+            guard let (m, t, c, f, _) = r.value else { throw RunError.setup("a worker could not start") }
             merged.merge(m)
             facts.merge(t)
             cpu.append(c)
