@@ -36,7 +36,8 @@ public final class Signer {
     }
 
     /// Signs with `key` from now on (same key type as before); the digest context and the buffers
-    /// are kept. On failure the signer is left without a key and must not be used.
+    /// are kept. A key of another type is refused and changes nothing; after a failed OpenSSL step
+    /// the signer's calls fail until a later switch succeeds.
     public func switchKey(to key: PrivateKey) throws(PKIError) {
         guard key.type == self.key.type else {
             throw .invalidTemplate("a \(self.key.type) signer cannot switch to a \(key.type) key")
