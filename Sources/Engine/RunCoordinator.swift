@@ -307,10 +307,12 @@ public final class RunCoordinator: Sendable {
         let makers = max(1, min(WorkerThreads.coreCount, count))
         let made = WorkerThreads.run(count: makers) { t -> [(Int, PrivateKey, [UInt8])] in
             var out: [(Int, PrivateKey, [UInt8])] = []
-            guard let builder = try? CSRBuilder(template: template), let generator = try? KeyGenerator(type: keyType) else { return out }
+            guard let builder = try? CSRBuilder(template: template), let generator = try? KeyGenerator(type: keyType),
+                  let first = try? generator.generate(), let signer = try? Signer(key: first) else { return out }
             var i = t
             while i < count {
-                if let key = try? generator.generate(), let signer = try? Signer(key: key),
+                // One signer per thread, switched from key to key.
+                if let key = try? generator.generate(), (try? signer.switchKey(to: key)) != nil,
                    let csr = try? builder.build(index: i, signer: signer) {
                     out.append((i, key, csr))
                 }

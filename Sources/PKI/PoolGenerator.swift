@@ -42,20 +42,21 @@ public enum PoolGenerator {
                 do throws(PKIError) {
                     let builder = try CSRBuilder(template: template)
                     let generator = shared == nil ? try KeyGenerator(type: keyType) : nil
-                    let sharedSigner = try shared.map { (k) throws(PKIError) in try Signer(key: k) }
+                    // One signer per thread: fresh keys switch it from key to key.
+                    let firstKey: PrivateKey
+                    if let shared { firstKey = shared } else { firstKey = try generator!.generate() }
+                    let signer = try Signer(key: firstKey)
+                    var material: [UInt8] = []
                     var sinceReport = 0
                     for i in range {
-                        let signer: Signer
-                        var material: [UInt8]?
-                        if let sharedSigner {
-                            signer = sharedSigner
-                        } else {
-                            let key = try generator!.generate()
-                            signer = try Signer(key: key)
-                            material = try key.rawKeyMaterial()
+                        if let generator {
+                            let key = try generator.generate()
+                            try signer.switchKey(to: key)
+                            material.removeAll(keepingCapacity: true)
+                            try key.appendRawKeyMaterial(to: &material)
                         }
                         try builder.build(index: i, signer: signer) { csr in
-                            PoolFile.appendEntry(csr: csr, key: material, to: &out)
+                            PoolFile.appendEntry(csr: csr, key: shared == nil ? material : nil, to: &out)
                         }
                         sinceReport += 1
                         if sinceReport == 32 {

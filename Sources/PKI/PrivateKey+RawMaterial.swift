@@ -17,11 +17,9 @@ extension PrivateKey {
         switch type {
         case .p256, .p384:
             out.append(contentsOf: try BigNumber.param(pkey, "priv", padTo: type.scalarBytes))
-            var point = [UInt8](repeating: 0, count: 133)
-            var length = 0
-            try sslCheck(EVP_PKEY_get_octet_string_param(pkey, "encoded-pub-key", &point, point.count, &length),
-                         "EVP_PKEY_get_octet_string_param(encoded-pub-key)")
-            out.append(contentsOf: point[0..<length])
+            // The point is already in the SubjectPublicKeyInfo: a second export would cost a second
+            // field inversion (OpenSSL 3.0 keeps EC public points in Jacobian form).
+            out.append(contentsOf: PublicKeyInfo.ecPoint(of: publicKeyInfo, type: type))
         case .ed25519:
             var raw = [UInt8](repeating: 0, count: 32)
             var length = 32

@@ -15,9 +15,7 @@ public final class PrivateKey: @unchecked Sendable {
         self.type = type
         self.pkey = pkey
         do {
-            var w = DERWriter(capacity: type.isRSA ? 600 : 128)
-            try PublicKeyInfo.append(of: pkey, type: type, to: &w)
-            publicKeyInfo = w.bytes
+            publicKeyInfo = try PublicKeyInfo.encode(of: pkey, type: type)
         } catch {
             EVP_PKEY_free(pkey)
             throw error
@@ -43,17 +41,53 @@ public final class PrivateKey: @unchecked Sendable {
 /// SubjectPublicKeyInfo (RFC 5280 4.1.2.7) from raw key material: EC point, RSA modulus and
 /// exponent, Ed25519 raw key — never through `i2d_PUBKEY`.
 enum PublicKeyInfo {
+    /// The DER SubjectPublicKeyInfo of `pkey`. EC keys, the fresh-key hot path, take one export into
+    /// a stack buffer and one allocation: the bytes before the point are fixed per curve.
+    static func encode(of pkey: OpaquePointer, type: KeyType) throws(PKIError) -> [UInt8] {
+        guard type.isEC else {
+            var w = DERWriter(capacity: type.isRSA ? 600 : 64)
+            try append(of: pkey, type: type, to: &w)
+            return w.bytes
+        }
+        let prefix = type == .p256 ? p256Prefix : p384Prefix
+        let pointBytes = type.pointBytes
+        var length = 0
+        let spki = [UInt8](unsafeUninitializedCapacity: prefix.count + pointBytes) { out, count in
+            for (i, byte) in prefix.enumerated() { out[i] = byte }
+            let point = UnsafeMutableBufferPointer(rebasing: out[prefix.count...])
+            if EVP_PKEY_get_octet_string_param(pkey, "encoded-pub-key", point.baseAddress, point.count, &length) == 1 {
+                count = prefix.count + pointBytes
+            }
+        }
+        guard !spki.isEmpty else {
+            throw .openssl(operation: "EVP_PKEY_get_octet_string_param(encoded-pub-key)", errors: drainOpenSSLErrors())
+        }
+        guard length == pointBytes, spki[prefix.count] == 0x04 else {
+            throw .invalidKeyMaterial(type, reason: "EC point of \(length) bytes is not uncompressed")
+        }
+        return spki
+    }
+
+    /// An EC SubjectPublicKeyInfo up to its point, encoded once by `appendEC`.
+    static let p256Prefix = ecPrefix(.p256)
+    static let p384Prefix = ecPrefix(.p384)
+
+    private static func ecPrefix(_ type: KeyType) -> [UInt8] {
+        var w = DERWriter(capacity: 128)
+        appendEC(type: type, point: [UInt8](repeating: 0x04, count: type.pointBytes), to: &w)
+        return Array(w.bytes.dropLast(type.pointBytes))
+    }
+
+    /// The uncompressed EC point at the end of an EC SubjectPublicKeyInfo made by `appendEC`.
+    static func ecPoint(of publicKeyInfo: [UInt8], type: KeyType) -> ArraySlice<UInt8> {
+        precondition(publicKeyInfo.count > type.pointBytes && publicKeyInfo[publicKeyInfo.count - type.pointBytes] == 0x04)
+        return publicKeyInfo[(publicKeyInfo.count - type.pointBytes)...]
+    }
+
     static func append(of pkey: OpaquePointer, type: KeyType, to w: inout DERWriter) throws(PKIError) {
         switch type {
         case .p256, .p384:
-            var point = [UInt8](repeating: 0, count: 133)
-            var length = 0
-            try sslCheck(EVP_PKEY_get_octet_string_param(pkey, "encoded-pub-key", &point, point.count, &length),
-                         "EVP_PKEY_get_octet_string_param(encoded-pub-key)")
-            guard length == type.pointBytes, point[0] == 0x04 else {
-                throw .invalidKeyMaterial(type, reason: "EC point of \(length) bytes is not uncompressed")
-            }
-            appendEC(type: type, point: point[0..<length], to: &w)
+            w.appendEncoded(try encode(of: pkey, type: type))
         case .ed25519:
             var raw = [UInt8](repeating: 0, count: 32)
             var length = 32

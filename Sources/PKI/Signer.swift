@@ -1,14 +1,15 @@
 import COpenSSL
 import DER
 
-/// Signs messages with one key through contexts made once: a sign-initialised `EVP_PKEY_CTX`
-/// (padding and digest set once) plus a reused `EVP_MD_CTX` for hashing; Ed25519 uses one
-/// `EVP_MD_CTX` set up for one-shot DigestSign. Owns both contexts and a signature buffer;
+/// Signs messages through contexts made once: a sign-initialised `EVP_PKEY_CTX` (padding and digest
+/// set once per key) plus a reused `EVP_MD_CTX` for hashing; Ed25519 uses one `EVP_MD_CTX` set up for
+/// one-shot DigestSign. `switchKey(to:)` moves it to another key of the same type, so a fresh key
+/// per CSR costs only that key's signing context. Owns both contexts and a signature buffer;
 /// confined to one thread.
 public final class Signer {
-    public let key: PrivateKey
+    public private(set) var key: PrivateKey
     public let scheme: SignatureScheme
-    private let pkeyCtx: OpaquePointer?
+    private var pkeyCtx: OpaquePointer?
     private let mdCtx: OpaquePointer
     private let digest: Digest?
     private var digestBuffer = [UInt8](repeating: 0, count: 64)
@@ -24,39 +25,58 @@ public final class Signer {
         signatureBuffer = [UInt8](repeating: 0, count: key.maxSignatureSize)
         digest = scheme.digestName.map { $0 == "SHA256" ? Digest.sha256 : Digest.sha384 }
         mdCtx = try sslCheck(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
-        if scheme == .ed25519 {
-            pkeyCtx = nil
-            // Every stored property is set: a throw from here runs deinit, which frees the contexts.
-            try sslCheck(EVP_DigestSignInit_ex(mdCtx, nil, nil, nil, nil, key.pkey, nil), "EVP_DigestSignInit_ex")
-            return
-        }
-        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil) else {
-            EVP_MD_CTX_free(mdCtx)
-            throw .openssl(operation: "EVP_PKEY_CTX_new_from_pkey", errors: drainOpenSSLErrors())
-        }
-        pkeyCtx = ctx
+        pkeyCtx = nil
         // Every stored property is set: a throw from here runs deinit, which frees the contexts.
-        do {
-            try sslCheck(EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init")
-            if key.type.isRSA {
-                let md = digest!.md
-                try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, md), "EVP_PKEY_CTX_set_signature_md")
-                if scheme == .rsaPSSSHA256 {
-                    try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
-                    try sslCheck(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md), "EVP_PKEY_CTX_set_rsa_mgf1_md")
-                    try sslCheck(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32), "EVP_PKEY_CTX_set_rsa_pss_saltlen")
-                } else {
-                    try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
-                }
-            } else {
-                try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, digest!.md), "EVP_PKEY_CTX_set_signature_md")
-            }
-        }
+        try attach(key)
     }
 
     deinit {
         if let pkeyCtx { EVP_PKEY_CTX_free(pkeyCtx) }
         EVP_MD_CTX_free(mdCtx)
+    }
+
+    /// Signs with `key` from now on (same key type as before); the digest context and the buffers
+    /// are kept. A key of another type is refused and changes nothing; after a failed OpenSSL step
+    /// the signer's calls fail until a later switch succeeds.
+    public func switchKey(to key: PrivateKey) throws(PKIError) {
+        guard key.type == self.key.type else {
+            throw .invalidTemplate("a \(self.key.type) signer cannot switch to a \(key.type) key")
+        }
+        if let pkeyCtx {
+            EVP_PKEY_CTX_free(pkeyCtx)
+            self.pkeyCtx = nil
+        }
+        self.key = key
+        if signatureBuffer.count < key.maxSignatureSize {
+            signatureBuffer = [UInt8](repeating: 0, count: key.maxSignatureSize)
+        }
+        try attach(key)
+    }
+
+    /// Makes `key`'s signing context: Ed25519 re-initialises the digest context; the others get a
+    /// sign-initialised `EVP_PKEY_CTX` with padding and digest set.
+    private func attach(_ key: PrivateKey) throws(PKIError) {
+        if scheme == .ed25519 {
+            // A reset first: re-initialising a DigestSign context would keep its old key's context.
+            try sslCheck(EVP_MD_CTX_reset(mdCtx), "EVP_MD_CTX_reset")
+            try sslCheck(EVP_DigestSignInit_ex(mdCtx, nil, nil, nil, nil, key.pkey, nil), "EVP_DigestSignInit_ex")
+            return
+        }
+        let ctx = try sslCheck(EVP_PKEY_CTX_new_from_pkey(nil, key.pkey, nil), "EVP_PKEY_CTX_new_from_pkey")
+        // Stored at once: deinit or the next switch frees it, also after a throw below.
+        pkeyCtx = ctx
+        try sslCheck(EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init")
+        let md = digest!.md
+        try sslCheck(EVP_PKEY_CTX_set_signature_md(ctx, md), "EVP_PKEY_CTX_set_signature_md")
+        if key.type.isRSA {
+            if scheme == .rsaPSSSHA256 {
+                try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+                try sslCheck(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md), "EVP_PKEY_CTX_set_rsa_mgf1_md")
+                try sslCheck(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32), "EVP_PKEY_CTX_set_rsa_pss_saltlen")
+            } else {
+                try sslCheck(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), "EVP_PKEY_CTX_set_rsa_padding")
+            }
+        }
     }
 
     /// Signs `message`; the signature is a view of the signer's buffer, valid until the next call.

@@ -1,3 +1,4 @@
+import COpenSSL
 import DER
 import Foundation
 @testable import PKI
@@ -56,6 +57,21 @@ final class KeyTests: XCTestCase {
             XCTAssertEqual(loaded.publicKeyInfo, key.publicKeyInfo, "\(type)")
             XCTAssertEqual(try loaded.rawKeyMaterial(), material, "\(type)")
             XCTAssertTrue(OpenSSLOracle.verifyCSR(try builder.build(index: 0, signer: try Signer(key: loaded))), "\(type)")
+        }
+    }
+
+    /// The EC point in our SubjectPublicKeyInfo (and in raw key material, which reuses it) is
+    /// priv x G recomputed from the private scalar, not only what the key object says it is.
+    func testECPublicPointsMatchTheirPrivateScalars() throws {
+        for (type, nid) in [(KeyType.p256, NID_X9_62_prime256v1), (.p384, NID_secp384r1)] {
+            let generator = try KeyGenerator(type: type)
+            for _ in 0..<32 {
+                let key = try generator.generate()
+                let derived = try XCTUnwrap(OpenSSLOracle.ecPointDerivedFromPrivateScalar(of: key.pkey, curve: nid))
+                XCTAssertEqual(Array(PublicKeyInfo.ecPoint(of: key.publicKeyInfo, type: type)), derived, "\(type)")
+                let material = try key.rawKeyMaterial()
+                XCTAssertEqual(Array(material[type.scalarBytes...]), derived, "\(type) raw material")
+            }
         }
     }
 

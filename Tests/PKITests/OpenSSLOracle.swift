@@ -44,4 +44,32 @@ enum OpenSSLOracle {
             return out
         }
     }
+
+    /// The SubjectPublicKeyInfo OpenSSL encodes for a key it holds (`i2d_PUBKEY`).
+    static func publicKeyInfo(of pkey: OpaquePointer) -> [UInt8]? {
+        let n = i2d_PUBKEY(pkey, nil)
+        guard n > 0 else { return nil }
+        var out = [UInt8](repeating: 0, count: Int(n))
+        out.withUnsafeMutableBufferPointer { o in
+            var q: UnsafeMutablePointer<UInt8>? = o.baseAddress
+            _ = i2d_PUBKEY(pkey, &q)
+        }
+        return out
+    }
+
+    /// The uncompressed public point of an EC key recomputed from its private scalar (priv x G),
+    /// independently of the public key the key object carries.
+    static func ecPointDerivedFromPrivateScalar(of pkey: OpaquePointer, curve: Int32) -> [UInt8]? {
+        var priv: OpaquePointer?
+        guard EVP_PKEY_get_bn_param(pkey, "priv", &priv) == 1, let priv else { return nil }
+        defer { BN_clear_free(priv) }
+        guard let group = EC_GROUP_new_by_curve_name(curve) else { return nil }
+        defer { EC_GROUP_free(group) }
+        guard let point = EC_POINT_new(group) else { return nil }
+        defer { EC_POINT_free(point) }
+        guard EC_POINT_mul(group, point, priv, nil, nil, nil) == 1 else { return nil }
+        var out = [UInt8](repeating: 0, count: 133)
+        let n = EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED, &out, out.count, nil)
+        return n > 0 ? Array(out[0..<n]) : nil
+    }
 }

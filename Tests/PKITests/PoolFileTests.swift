@@ -1,3 +1,4 @@
+import COpenSSL
 import DER
 import Foundation
 @testable import PKI
@@ -28,6 +29,13 @@ final class PoolFileTests: XCTestCase {
                 XCTAssertTrue(OpenSSLOracle.verifyCSR(der), "\(type) entry \(i)")
                 XCTAssertEqual(OpenSSLOracle.subjectLine(der), "/CN=device-\(i)", "entries are in index order")
                 XCTAssertEqual(Array(try CSRView(der: csr).publicKeyInfo), pool.keys[i].publicKeyInfo)
+                XCTAssertEqual(OpenSSLOracle.publicKeyInfo(of: pool.keys[i].pkey), pool.keys[i].publicKeyInfo, "\(type) entry \(i)")
+                if type == .p256 {
+                    // Loading trusts the stored point: check it against the stored private scalar.
+                    let derived = OpenSSLOracle.ecPointDerivedFromPrivateScalar(of: pool.keys[i].pkey, curve: NID_X9_62_prime256v1)
+                    XCTAssertEqual(derived.map { Array($0) }, Array(PublicKeyInfo.ecPoint(of: pool.keys[i].publicKeyInfo, type: type)),
+                                   "entry \(i)")
+                }
             }
             XCTAssertEqual(Set(pool.keys.map(\.publicKeyInfo)).count, pool.count, "a fresh key per CSR")
         }
