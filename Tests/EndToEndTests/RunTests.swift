@@ -127,6 +127,37 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("tls: \(n) handshake(s)"), "one device (and connection) per arrival: \(r.stdout)")
     }
 
+    /// Kept-alive devices, a server that keeps up: the achieved rate is the planned one (the
+    /// arrivals start on nanosecond deadlines and the measured time ends with the last operation),
+    /// the schedule lag is recorded, and the tool's own CPU and memory are in result.json.
+    func testOpenModelAchievesItsRate() throws {
+        let r = try runProfile("""
+        devices:
+          count: 32
+        lifecycle:
+          - op: cacerts
+        connection:
+          keepAlive: true
+        load:
+          open:
+            rate: 400
+        warmupSeconds: 1
+        stop:
+          durationSeconds: 4
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let op = try XCTUnwrap(operation(r.json, "cacerts"))
+        let rate = try XCTUnwrap(op["ratePerSecond"] as? Double)
+        XCTAssertEqual(rate, 400, accuracy: 4, "within 1% of the plan: \(r.stdout)")
+        XCTAssertEqual(Double(count(r.json, "cacerts")), 1200, accuracy: 12)
+        let lag = (op["latency"] as? [String: Any])?["start_lag"] as? [String: Any]
+        XCTAssertNotNil(lag, "the schedule lag is recorded")
+        let tool = try XCTUnwrap(r.json?["tool"] as? [String: Any])
+        XCTAssertGreaterThan(tool["cpuNsPerOperation"] as? Int ?? 0, 0)
+        XCTAssertGreaterThan(tool["peakRSSBytes"] as? Int ?? 0, 1 << 20)
+        XCTAssertTrue(r.stdout.contains("estbench's own memory: peak RSS"), r.stdout)
+    }
+
     /// A reboot storm: N devices at once, each enrolls once, then the run ends by itself.
     func testBurstRunsEachDeviceOnce() throws {
         let r = try runProfile("""

@@ -1,0 +1,57 @@
+@testable import EventLoop
+import XCTest
+
+/// Nanosecond deadlines on the loop: never early, promptly after, replaced by a restart, silenced
+/// by stop, and an unarmed timer does not keep the loop running.
+final class PreciseTimerTests: XCTestCase {
+    func testFiresAtItsDeadlineNeverBefore() throws {
+        let loop = try Loop()
+        var firedAt: [UInt64] = []
+        let timer = try PreciseTimer(loop: loop) { firedAt.append(MonotonicTime.nowNs()) }
+        let deadline = MonotonicTime.nowNs() + 3_300_000  // 3.3 ms: not a whole millisecond
+        try timer.start(atNs: deadline)
+        XCTAssertTrue(timer.isActive)
+        loop.run()  // returns once the fired timer no longer keeps it going
+        XCTAssertEqual(firedAt.count, 1)
+        XCTAssertGreaterThanOrEqual(firedAt[0], deadline)
+        XCTAssertLessThan(firedAt[0] - deadline, 50_000_000, "fired long after its deadline")
+        XCTAssertFalse(timer.isActive)
+        timer.close()
+        try loop.close()
+    }
+
+    func testPastDeadlineFiresAtOnceAndRestartReplaces() throws {
+        let loop = try Loop()
+        var fired = 0
+        let timer = try PreciseTimer(loop: loop) { fired += 1 }
+        try timer.start(atNs: MonotonicTime.nowNs() + 10_000_000_000)  // 10 s: replaced below
+        try timer.start(atNs: 1)  // long past
+        let started = MonotonicTime.nowNs()
+        loop.run()
+        XCTAssertEqual(fired, 1)
+        XCTAssertLessThan(MonotonicTime.nowNs() - started, 1_000_000_000, "the 10 s deadline was replaced")
+        timer.close()
+        try loop.close()
+    }
+
+    func testStopSilencesAndTheHandlerCanRearm() throws {
+        let loop = try Loop()
+        var fired = 0
+        let silent = try PreciseTimer(loop: loop) { fired += 100 }
+        try silent.start(atNs: MonotonicTime.nowNs() + 1_000_000)
+        silent.stop()
+        XCTAssertFalse(silent.isActive)
+        var rearming: PreciseTimer?
+        rearming = try PreciseTimer(loop: loop) {
+            fired += 1
+            if fired < 3 { try? rearming?.start(atNs: MonotonicTime.nowNs() + 500_000) }
+        }
+        try rearming?.start(atNs: MonotonicTime.nowNs() + 500_000)
+        loop.run()
+        XCTAssertEqual(fired, 3)
+        silent.close()
+        rearming?.close()
+        rearming = nil
+        try loop.close()
+    }
+}
