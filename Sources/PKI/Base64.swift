@@ -11,6 +11,15 @@ public enum Base64 {
         t[0x3D] = pad
         return t
     }()
+    /// Four 256-entry tables, one per position in a quantum: the symbol's 6 bits already shifted
+    /// into place (18, 12, 6, 0), or 0x8000_0000 for anything that is not a symbol.
+    static let quadTable: [UInt32] = {
+        var t = [UInt32](repeating: 0x8000_0000, count: 1024)
+        for (i, c) in alphabet.enumerated() {
+            for k in 0..<4 { t[k * 256 + Int(c)] = UInt32(i) << (18 - 6 * k) }
+        }
+        return t
+    }()
     static let skip: UInt8 = 0x40
     static let pad: UInt8 = 0x41
     static let invalid: UInt8 = 0xFF
@@ -122,7 +131,7 @@ public enum Base64 {
 
     private static func decodeCore(_ text: UnsafeBufferPointer<UInt8>) throws(DecodeError) -> [UInt8] {
         var failure: DecodeError?
-        let out = decodeTable.withUnsafeBufferPointer { table in
+        let out = decodeTable.withUnsafeBufferPointer { table in quadTable.withUnsafeBufferPointer { quads in
             [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, count in
                 var o = 0
                 var accumulator: UInt32 = 0
@@ -131,20 +140,22 @@ public enum Base64 {
                 var offset = 0
                 let n = text.count
                 while offset < n {
-                    // Fast path: four symbols at a quantum boundary (every full line of a wrapped body).
-                    if symbols & 3 == 0 && padding == 0 && offset + 4 <= n {
-                        let a = table[Int(text[offset])], b = table[Int(text[offset + 1])]
-                        let c = table[Int(text[offset + 2])], d = table[Int(text[offset + 3])]
-                        if a | b | c | d < 64 {
-                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                            out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                            out[o + 2] = UInt8(truncatingIfNeeded: v)
+                    // Fast path: whole quanta at a quantum boundary (every full line of a wrapped
+                    // body), one OR of four pre-shifted table entries each; an entry with the high bit
+                    // set (not a symbol) drops to the byte path below.
+                    if symbols & 3 == 0 && padding == 0 {
+                        while offset + 4 <= n {
+                            let x = quads[Int(text[offset])] | quads[256 + Int(text[offset + 1])]
+                                | quads[512 + Int(text[offset + 2])] | quads[768 + Int(text[offset + 3])]
+                            if x & 0x8000_0000 != 0 { break }
+                            out[o] = UInt8(truncatingIfNeeded: x >> 16)
+                            out[o + 1] = UInt8(truncatingIfNeeded: x >> 8)
+                            out[o + 2] = UInt8(truncatingIfNeeded: x)
                             o += 3
                             symbols += 4
                             offset += 4
-                            continue
                         }
+                        if offset >= n { break }
                     }
                     let c = text[offset]
                     let v = table[Int(c)]
@@ -186,7 +197,7 @@ public enum Base64 {
                 if padding > 0 && (symbols + padding) % 4 != 0 { failure = .badLength(symbols: symbols + padding) }
                 count = o
             }
-        }
+        } }
         if let failure { throw failure }
         return out
     }
