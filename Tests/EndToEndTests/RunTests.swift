@@ -86,6 +86,58 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(json?["interrupted"] as? Bool, true)
     }
 
+    /// Every enrollment stalls 20 s at the server: the first SIGINT starts a drain (5 s at most), the
+    /// second drops what is in flight, and the results are written at once, marked interrupted.
+    func testSecondInterruptDropsInFlightAndWritesAtOnce() throws {
+        let server = try ServeProcess(["--fault", "simpleenroll:delay:20000=1"])
+        defer { server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-sigint2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("p.yaml").path
+        try """
+        target:
+          url: https://127.0.0.1:\(server.port)
+          caBundle: \(server.bundle)
+        devices:
+          count: 8
+        lifecycle:
+          - op: cacerts
+          - op: simpleenroll
+        load:
+          closed:
+            devices: 8
+        stop:
+          durationSeconds: 60
+        """.write(toFile: profile, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = estbenchBinary
+        process.arguments = ["run", profile, "--threads", "1", "--results", dir.appendingPathComponent("results").path]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        terminateAfterDeadline(process, seconds: 60)
+        Thread.sleep(forTimeInterval: 3)  // every device now waits on its stalled enrollment
+        kill(process.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = Date()
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(second), 3, "not waiting out the drain or the 20 s stalls")
+        XCTAssertEqual(process.terminationStatus, 0, text + errors)
+        XCTAssertTrue(errors.contains("operations in flight are dropped"), errors)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path)
+        XCTAssertEqual(folders.count, 1)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results")
+            .appendingPathComponent(folders[0]).appendingPathComponent("result.json"))) as? [String: Any]
+        XCTAssertEqual(json?["interrupted"] as? Bool, true)
+        XCTAssertGreaterThanOrEqual(count(json, "cacerts"), 8, "what was measured before the signals is kept")
+        XCTAssertLessThanOrEqual(count(json, "simpleenroll"), 0, "the stalled enrollments were dropped, not counted")
+    }
+
     /// A new connection per operation with tickets: every device's connections after its first resume.
     func testResumptionPerDevice() throws {
         let r = try runProfile("""
