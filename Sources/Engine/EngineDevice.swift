@@ -42,6 +42,10 @@ final class EngineDevice: TLSConnectionDelegate {
     private var waitingRetry = false
     /// The operation waits for the new-connection cap before opening.
     private var waitingConnection = false
+    /// Status of the last response on the current connection (0: none yet), and whether the
+    /// operation in flight was already sent again after its kept-alive connection closed unanswered.
+    private var lastStatusOnConnection = 0
+    private var resentAfterClose = false
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
     private var drawState: UInt64 = 0
 
@@ -128,6 +132,7 @@ final class EngineDevice: TLSConnectionDelegate {
         // Re-enrollment needs an issued certificate: before the first one, enroll instead.
         if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
         inFlight = op
+        resentAfterClose = false
         retries = 0
         waitingRetry = false
         waitingConnection = false
@@ -181,6 +186,7 @@ final class EngineDevice: TLSConnectionDelegate {
             let c = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
                                       resuming: resume)
             operationsOnConnection = 0
+            lastStatusOnConnection = 0
             if let identity {
                 do { try c.session.useCertificate(chain: [identity], key: credentials.key) } catch { throw TLSConnectionError.tls(error) }
             } else if let bootstrap = settings.bootstrap {
@@ -279,6 +285,7 @@ final class EngineDevice: TLSConnectionDelegate {
             try? timer?.start(timeoutMs: min(waitMs, follow.maxWaitMs))
             return
         }
+        lastStatusOnConnection = parser.status
         let outcome = validate(op)
         if settings.resumes, let s = connection?.session.resumableSession { session = s }
         if !parser.keepAlive {
@@ -353,6 +360,11 @@ final class EngineDevice: TLSConnectionDelegate {
         }
     }
 
+    private func noteClosedAfter4xx() {
+        worker.finding("closed_after_4xx",
+                       "the server closed a kept-alive connection after a \(lastStatusOnConnection) without Connection: close")
+    }
+
     static func names(_ name: ArraySlice<UInt8>) -> String {
         guard let view = try? DERReader.single(name), var rdns = Optional(view.children()) else { return "?" }
         var parts: [String] = []
@@ -391,12 +403,30 @@ final class EngineDevice: TLSConnectionDelegate {
             connection.close()
             return
         }
-        if inFlight != nil, stamps.writtenNs != 0 {
+        if inFlight == nil, (400...499).contains(lastStatusOnConnection) {
+            noteClosedAfter4xx()
+        }
+        if let op = inFlight, stamps.writtenNs != 0 {
             switch parser.finish() {
             case .complete: responseComplete()
+            case _ where stamps.firstByteNs == 0 && operationsOnConnection > 1 && !op.usesPOST && !resentAfterClose:
+                // The server had closed this kept-alive connection before our request reached it
+                // (after a 4xx without `Connection: close`, or an idle timeout): an idempotent GET is
+                // sent again once on a new connection, its latency still running, as HTTP clients do.
+                // An enrollment POST is not repeated: it counts as failed.
+                if (400...499).contains(lastStatusOnConnection) { noteClosedAfter4xx() }
+                resentAfterClose = true
+                connection.delegate = nil
+                connection.close()
+                if self.connection === connection { self.connection = nil }
+                stamps.writtenNs = 0
+                open(for: op, identity: nil)
+                return
             // Closed before any response byte: the connection failed, as with a reset (which libuv
             // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
-            default: finish(stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
+            default:
+                if stamps.firstByteNs == 0 && (400...499).contains(lastStatusOnConnection) { noteClosedAfter4xx() }
+                finish(stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
             }
         }
         connection.close()

@@ -26,9 +26,9 @@ extension HTTPHeaders {
     public func value(named name: String, containsIgnoringCase needle: String) -> Bool {
         guard let i = firstIndex(named: name) else { return false }
         let s = spans[i]
-        let n = Array(needle.utf8)
+        var needle = needle
         return storage.withUnsafeBufferPointer { buffer in
-            n.withUnsafeBufferPointer { needle in
+            needle.withUTF8 { needle in
                 guard let first = needle.first.map(HTTPSyntax.lowercased) else { return true }
                 var start = s.valueStart
                 while start + needle.count <= s.valueEnd {

@@ -38,7 +38,10 @@ public struct TLSConfiguration: Sendable {
     public var releaseBuffers = false
     public var clientCertificates: ClientCertificatePolicy = .none
     /// Client: a server chain verified once is trusted again while it is byte-identical, for the
-    /// same name, until its earliest notAfter (`VerifiedChainCache`); false verifies every time.
+    /// same name and verify parameters, until its earliest notAfter (`VerifiedChainCache`); false
+    /// verifies every time. On a cache hit the peer certificate, chain and verify result are as
+    /// usual, but OpenSSL keeps no verified chain (`SSL_get0_verified_chain` is NULL) and no matched
+    /// peer name: nothing here uses either (no DANE, no CT).
     public var cacheVerifiedChains = true
 
     public init(role: Role) { self.role = role }

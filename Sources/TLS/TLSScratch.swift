@@ -39,23 +39,23 @@ final class TLSScratch {
 
     /// Calls `body` with the shared plaintext buffer, or a temporary one when it is lent out.
     func withPlaintext<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
-        Self.lend(plaintext, &plaintextLent, body)
+        if plaintextLent { return Self.withTemporary(count: plaintext.count, body) }
+        plaintextLent = true
+        defer { plaintextLent = false }
+        return body(plaintext)
     }
 
     /// Calls `body` with the shared ciphertext buffer, or a temporary one when it is lent out.
     func withCiphertext<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
-        Self.lend(ciphertext, &ciphertextLent, body)
+        if ciphertextLent { return Self.withTemporary(count: ciphertext.count, body) }
+        ciphertextLent = true
+        defer { ciphertextLent = false }
+        return body(ciphertext)
     }
 
-    private static func lend<R>(_ buffer: UnsafeMutableRawBufferPointer, _ lent: inout Bool,
-                                _ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
-        if lent {
-            let temporary = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count, alignment: 16)
-            defer { temporary.deallocate() }
-            return body(temporary)
-        }
-        lent = true
-        defer { lent = false }
-        return body(buffer)
+    private static func withTemporary<R>(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
+        let temporary = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+        defer { temporary.deallocate() }
+        return body(temporary)
     }
 }

@@ -142,17 +142,7 @@ public final class TLSSession {
             isHandshakeComplete = true
             return .progress(())
         }
-        let step = classify(rc, duringHandshake: true)
-        if case .needsInput = step { releaseIdleBuffers() }
-        return step
-    }
-
-    /// With `releaseBuffers`, a session waiting for the peer with nothing buffered gives back the
-    /// record buffers OpenSSL set up for the read it just tried (16 KiB or more each): a storm of
-    /// handshakes in flight, or an idle kept-alive connection, then costs only its state.
-    private func releaseIdleBuffers() {
-        guard context.configuration.releaseBuffers, BIO_ctrl_pending(rbio) == 0 else { return }
-        _ = SSL_free_buffers(ssl)  // refuses (0) while a partial record is buffered
+        return classify(rc, duringHandshake: true)
     }
 
     /// Reads plaintext into `buffer`. After the handshake keep calling until `.needsInput`: TLS 1.3

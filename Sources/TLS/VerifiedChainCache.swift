@@ -63,10 +63,20 @@ final class VerifiedChainCache: Sendable {
                 guard let x = COpenSSLShims_sk_X509_value(untrusted, i), append(x) else { return nil }
             }
         }
-        // What the name check compares against (set on the SSL's verify parameters).
+        // What the checks depend on beyond the bytes: the SSL's verify parameters (names, depth,
+        // flags). The trust store and purpose are the context's own and fixed once it is made.
         key.append(0)
         if let param = X509_STORE_CTX_get0_param(store) {
-            if let host = X509_VERIFY_PARAM_get0_host(param, 0) { key.append(contentsOf: Array(String(cString: host).utf8)) }
+            for v in [Int(X509_VERIFY_PARAM_get_depth(param)), Int(truncatingIfNeeded: X509_VERIFY_PARAM_get_flags(param)),
+                      Int(X509_VERIFY_PARAM_get_hostflags(param)), Int(X509_VERIFY_PARAM_get_auth_level(param))] {
+                withUnsafeBytes(of: Int64(v).bigEndian) { key.append(contentsOf: $0) }
+            }
+            var index: Int32 = 0
+            while let host = X509_VERIFY_PARAM_get0_host(param, index) {
+                key.append(contentsOf: Array(String(cString: host).utf8))
+                key.append(0)
+                index += 1
+            }
             key.append(0)
             if let ip = X509_VERIFY_PARAM_get1_ip_asc(param) {
                 key.append(contentsOf: Array(String(cString: ip).utf8))

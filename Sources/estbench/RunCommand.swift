@@ -106,8 +106,14 @@ struct RunCommand: ParsableCommand {
             throw CLIError.badInput("\(error)")
         }
         live.finish()
-        // From here on the results are being made: a late exit must not cut them off.
-        RunCommand.writing.withLock { $0 = true }
+        // From here on the results are being made: a late exit must not cut them off (and if one
+        // was already decided, it is on its way).
+        let mayWrite = RunCommand.ending.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .writing
+            return true
+        }
+        if !mayWrite { while true { pause() } }
         let result: RunResult
         do {
             result = try RunResult(
@@ -183,14 +189,20 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Whether the results are being made and written (a forced exit then waits for them).
-    static let writing = Mutex(false)
+    /// Where a run's ending is: a forced exit (second or third signal) may only happen before the
+    /// results are being made, and once it is decided the results are not started.
+    enum Ending { case running, writing, exiting }
+    static let ending = Mutex(Ending.running)
 
     private static func exitUnlessWriting(_ why: String) {
-        writing.withLock { isWriting in
-            guard !isWriting else { return }
-            Console.error("estbench: exiting now (\(why)); no results were written")
-            Foundation.exit(130)
+        let exiting = ending.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .exiting
+            return true
         }
+        guard exiting else { return }
+        Console.error("estbench: exiting now (\(why)); no results were written")
+        // _exit, not exit: atexit handlers (OpenSSL's cleanup) must not run under busy workers.
+        _exit(130)
     }
 }

@@ -446,6 +446,73 @@ final class RunTests: XCTestCase {
 
     /// A server that answers cacerts with RFC 8951 deviations (Content-Transfer-Encoding, one long
     /// base64 line, a trailing NUL): the operations succeed and each deviation is a finding.
+    /// A server that closes its kept-alive connection after every 4xx without saying
+    /// `Connection: close` (EST-NOTES): the close is detected, GETs sent into the closing connection
+    /// go again once on a new one, every operation counts as the 4xx it got, and it is a finding.
+    func testCloseAfter4xxIsDetectedAndCounted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-4xx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                 "-keyout", dir + "/k.pem", "-out", dir + "/c.pem", "-subj", "/CN=127.0.0.1",
+                                 "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]).status, 0)
+        let script = """
+        import http.server, ssl, sys, threading, time
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+            def do_GET(self):
+                self.send_response(404)
+                self.send_header('Content-Length', '0')
+                self.end_headers()
+                self.close_connection = True
+            def log_message(self, *a): pass
+        s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        c.load_cert_chain(sys.argv[1] + '/c.pem', sys.argv[1] + '/k.pem')
+        s.socket = c.wrap_socket(s.socket, server_side=True)
+        print(s.server_address[1], flush=True)
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+        time.sleep(30)
+        """
+        try script.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", dir + "/server.py", dir]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let r = try runProfile("""
+        target:
+          url: https://127.0.0.1:\(port)
+          caBundle: \(dir)/c.pem
+        devices:
+          count: 2
+        lifecycle:
+          - op: cacerts
+        connection:
+          keepAlive: true
+        load:
+          closed:
+            devices: 2
+        stop:
+          operations: 10
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(count(r.json, "cacerts"), 10)
+        let counters = operation(r.json, "cacerts")?["counters"] as? [String: Int] ?? [:]
+        XCTAssertEqual(counters, ["4xx": 10], "every operation got its 404; none is a connection error")
+        let findings = r.json?["findings"] as? [String: [String: Any]] ?? [:]
+        XCTAssertNotNil(findings["closed_after_4xx"], "\(findings)")
+    }
+
     func testDeviationsAreFindings() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-dev-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
