@@ -450,45 +450,15 @@ final class RunTests: XCTestCase {
     /// `Connection: close` (EST-NOTES): the close is detected, GETs sent into the closing connection
     /// go again once on a new one, every operation counts as the 4xx it got, and it is a finding.
     func testCloseAfter4xxIsDetectedAndCounted() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-4xx-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        XCTAssertEqual(try tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                 "-keyout", dir + "/k.pem", "-out", dir + "/c.pem", "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]).status, 0)
-        let script = """
-        import http.server, ssl, sys, threading, time
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
+        let server = try PythonTLSServer(handler: """
             def do_GET(self):
                 self.send_response(404)
                 self.send_header('Content-Length', '0')
                 self.end_headers()
                 self.close_connection = True
-            def log_message(self, *a): pass
-        s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
-        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        c.load_cert_chain(sys.argv[1] + '/c.pem', sys.argv[1] + '/k.pem')
-        s.socket = c.wrap_socket(s.socket, server_side=True)
-        print(s.server_address[1], flush=True)
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-        time.sleep(30)
-        """
-        try script.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", dir + "/server.py", dir]
-        let out = Pipe()
-        server.standardOutput = out
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        """)
+        defer { server.stop() }
+        let (port, dir) = (server.port, server.directory)
         let r = try runProfile("""
         target:
           url: https://127.0.0.1:\(port)
@@ -514,18 +484,9 @@ final class RunTests: XCTestCase {
     }
 
     func testDeviationsAreFindings() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-dev-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        XCTAssertEqual(try tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                 "-keyout", dir + "/k.pem", "-out", dir + "/c.pem", "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]).status, 0)
-        XCTAssertEqual(try tool(["openssl", "crl2pkcs7", "-nocrl", "-certfile", dir + "/c.pem", "-outform", "DER", "-out", dir + "/p7.der"]).status, 0)
-        let script = """
-        import base64, http.server, ssl, sys
+        let server = try PythonTLSServer(setup: """
         body = base64.b64encode(open(sys.argv[1] + '/p7.der', 'rb').read()) + b'\\x00'
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
+        """, handler: """
             def do_GET(self):
                 self.send_response(200)
                 self.send_header('Content-Type', 'application/pkcs7-mime')
@@ -533,32 +494,11 @@ final class RunTests: XCTestCase {
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-            def log_message(self, *a): pass
-        s = http.server.HTTPServer(('127.0.0.1', 0), H)
-        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        c.load_cert_chain(sys.argv[1] + '/c.pem', sys.argv[1] + '/k.pem')
-        s.socket = c.wrap_socket(s.socket, server_side=True)
-        print(s.server_address[1], flush=True)
-        s.timeout = 30
-        import threading, time
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-        time.sleep(30)
-        """
-        try script.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", dir + "/server.py", dir]
-        let out = Pipe()
-        server.standardOutput = out
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
+        """) { dir in
+            XCTAssertEqual(try tool(["openssl", "crl2pkcs7", "-nocrl", "-certfile", dir + "/c.pem", "-outform", "DER", "-out", dir + "/p7.der"]).status, 0)
         }
-        let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { server.stop() }
+        let (port, dir) = (server.port, server.directory)
         let r = try runProfile("""
         target:
           url: https://127.0.0.1:\(port)
@@ -580,5 +520,61 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(findings["trailing_nul"]?["count"] as? Int, 6)
         let ops = (r.json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
         XCTAssertEqual(ops.first?["errors"] as? Int, 0, "deviations are not failures")
+    }
+}
+
+/// A Python HTTPS server on 127.0.0.1 (kernel-chosen port) with a fresh self-signed P-256
+/// certificate for 127.0.0.1 in `directory/c.pem`, answering with the given handler methods; it
+/// stops by itself after 30 s. For servers that misbehave in ways `estbench serve` never does.
+final class PythonTLSServer {
+    let directory: String
+    let port: Int
+    private let process = Process()
+
+    init(setup: String = "", handler: String, prepare: (String) throws -> Void = { _ in }) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-py-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        XCTAssertEqual(try tool(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                 "-keyout", directory + "/k.pem", "-out", directory + "/c.pem", "-subj", "/CN=127.0.0.1",
+                                 "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1"]).status, 0)
+        try prepare(directory)
+        let script = """
+        import base64, http.server, ssl, sys, threading, time
+        \(setup)
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+        \(handler)
+            def log_message(self, *a): pass
+        s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        c.load_cert_chain(sys.argv[1] + '/c.pem', sys.argv[1] + '/k.pem')
+        s.socket = c.wrap_socket(s.socket, server_side=True)
+        print(s.server_address[1], flush=True)
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+        time.sleep(30)
+        """
+        try script.write(toFile: directory + "/server.py", atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", directory + "/server.py", directory]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        self.port = port
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
