@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// The estbench process's memory, as the kernel sees it.
 public enum ProcessMemory {
@@ -11,15 +9,12 @@ public enum ProcessMemory {
         return UInt64(max(0, usage.ru_maxrss)) * 1024
     }
 
-    /// Resident set size now, bytes (`/proc/self/statm`; 0 where it cannot be read).
+    /// Resident set size now, bytes (`/proc/self/statm`, in pages; 0 where it cannot be read).
     public static var currentRSSBytes: UInt64 {
-        guard let f = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(f) }
-        var size = 0, resident = 0
-        guard withUnsafeMutablePointer(to: &size, { s in
-            withUnsafeMutablePointer(to: &resident) { r in withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) } }
-        }) == 2 else { return 0 }
-        return UInt64(max(0, resident)) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = UInt64(fields[1]) else { return 0 }
+        return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Gives the allocator's free pages back to the kernel (glibc's `malloc_trim`, looked up at run

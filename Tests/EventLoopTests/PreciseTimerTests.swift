@@ -20,6 +20,29 @@ final class PreciseTimerTests: XCTestCase {
         try loop.close()
     }
 
+    /// What libuv's millisecond timers cannot do: deadlines a fraction of a millisecond apart are
+    /// met to well under a millisecond (a rounded-up libuv timer is ~0.9 ms late for each of these).
+    func testSubMillisecondDeadlinesAreMetClosely() throws {
+        let loop = try Loop()
+        var lateness: [UInt64] = []
+        var deadline: UInt64 = 0
+        var timer: PreciseTimer?
+        timer = try PreciseTimer(loop: loop) {
+            lateness.append(MonotonicTime.nowNs() - deadline)
+            guard lateness.count < 15 else { return }
+            deadline = MonotonicTime.nowNs() + 2_100_000  // 2.1 ms
+            try? timer?.start(atNs: deadline)
+        }
+        deadline = MonotonicTime.nowNs() + 2_100_000
+        try timer?.start(atNs: deadline)
+        loop.run()
+        let median = lateness.sorted()[lateness.count / 2]
+        XCTAssertLessThan(median, 400_000, "median lateness \(median) ns: \(lateness)")
+        timer?.close()
+        timer = nil
+        try loop.close()
+    }
+
     func testPastDeadlineFiresAtOnceAndRestartReplaces() throws {
         let loop = try Loop()
         var fired = 0

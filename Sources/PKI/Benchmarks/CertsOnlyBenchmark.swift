@@ -2,7 +2,8 @@ import COpenSSL
 import COpenSSLShims
 
 /// `bench pkcs7`: find the issued certificate in a certs-only response and match its key —
-/// ours (DER reader, byte comparison of SubjectPublicKeyInfo) vs `d2i_PKCS7` + `sk_X509_value` + `EVP_PKEY_eq`.
+/// ours (DER reader, byte comparison of SubjectPublicKeyInfo) vs `d2i_PKCS7` + `sk_X509_value` + `EVP_PKEY_eq`;
+/// and decoding the base64 body it arrives in, ours vs `EVP_DecodeUpdate`.
 public enum CertsOnlyBenchmark {
     public static func run(rounds: Int) throws -> [BenchmarkRow] {
         let key = try KeyGenerator(type: .p256).generate()
@@ -18,9 +19,38 @@ public enum CertsOnlyBenchmark {
                 sink &+= found.index
             },
         ]
-        let samples = try BenchmarkRunner(rounds: rounds).run(cases)
+        // The body as it arrives (base64 wrapped at 64 columns), decoded: OpenSSL's line-tolerant
+        // decoder beside ours.
+        let body = Base64.encode(message)
+        let decodeCases: [BenchmarkRunner.Case] = [
+            .init(name: "openssl-EVP_DecodeUpdate") { _ in sink &+= try opensslDecode(body).count },
+            .init(name: "base64-body-decode") { _ in sink &+= try Base64.decodeBody(body).count },
+        ]
+        guard try opensslDecode(body) == message, try Base64.decodeBody(body) == message else {
+            throw PKIError.invalidTemplate("base64 round trip")
+        }
+        let samples = try BenchmarkRunner(rounds: rounds).run(decodeCases + cases)
         precondition(sink != 0)
-        return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0)]
+        return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0),
+                samples.row(2, keyType: "p256"), samples.row(3, keyType: "p256", baseline: 2)]
+    }
+
+    /// OpenSSL's base64 decoder for wrapped text (the one PEM uses).
+    static func opensslDecode(_ text: [UInt8]) throws(PKIError) -> [UInt8] {
+        guard let ctx = EVP_ENCODE_CTX_new() else { throw .openssl(operation: "EVP_ENCODE_CTX_new", errors: []) }
+        defer { EVP_ENCODE_CTX_free(ctx) }
+        EVP_DecodeInit(ctx)
+        var out = [UInt8](repeating: 0, count: text.count / 4 * 3 + 3)
+        var n: Int32 = 0, tail: Int32 = 0
+        let ok = out.withUnsafeMutableBufferPointer { o in
+            text.withUnsafeBufferPointer { t in
+                EVP_DecodeUpdate(ctx, o.baseAddress, &n, t.baseAddress, Int32(t.count)) >= 0
+                    && EVP_DecodeFinal(ctx, o.baseAddress! + Int(n), &tail) == 1
+            }
+        }
+        guard ok else { throw .openssl(operation: "EVP_DecodeUpdate", errors: []) }
+        out.removeSubrange(Int(n + tail)...)
+        return out
     }
 
     /// OpenSSL's way: decode the whole message, walk the stack, compare keys; returns the index.
