@@ -1,154 +1,207 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import DER
 import EST
 import EventLoop
 import HTTP
 import Metrics
 import PKI
 import TLS
-import Workload
 
-/// One virtual device on a worker's loop: runs its lifecycle step by step over its own TLS
-/// connection (kept alive or new per operation; a new one with its issued certificate for
-/// re-enrollment), validates each response, and records every operation's phase stamps and outcome.
-/// Worker thread only.
+/// One virtual device on a worker's loop: runs its lifecycle one operation at a time over its own
+/// TLS connection (kept alive or new per operation; a new one with its issued certificate for
+/// re-enrollment), judges each response, and records every operation's phase stamps and outcome.
+/// Its state is one `State`; every event is one `switch` over it. Worker thread only.
 final class EngineDevice: TLSConnectionDelegate {
+    /// One operation under way: what it is, its stamps so far, and what happened to it.
+    struct Operation {
+        let kind: ESTOperation
+        var stamps: OperationPhaseStamps
+        /// 202 answers followed so far (RFC 7030 4.2.3).
+        var retries = 0
+        /// Already sent again once on a new connection after its kept-alive one closed unanswered.
+        var resent = false
+    }
+
+    /// Where the device is. The `wait` timer runs only in the three waiting states (the state says
+    /// which wait ended); the `timeout` timer only while connecting or awaiting a response.
+    enum State {
+        /// No operation and nothing scheduled: before the start, or (open model) between passes.
+        case parked
+        /// On the worker's ready list: begins its next operation on the next loop iteration
+        /// (`scheduledNs`: the open model's intended start).
+        case ready(scheduledNs: UInt64?)
+        /// Over the new-connection cap: `wait` ends at the next slot.
+        case awaitingConnectionSlot(Operation)
+        /// TCP connect and TLS handshake under way; the request goes once it is done.
+        case connecting(Operation)
+        /// Request sent; the response is being read.
+        case awaitingResponse(Operation)
+        /// 202 Accepted: `wait` ends when Retry-After has elapsed, then the same request goes again.
+        case awaitingRetryAfter(Operation)
+        /// Think time after a step: `wait` ends it.
+        case thinking
+        /// Timers and connection closed, the worker told. Nothing happens any more.
+        case finished
+    }
+
+    /// The device's current connection and what it has carried.
+    struct Link {
+        let tls: TLSConnection
+        /// The client certificate it presented (nil: none, or the bootstrap identity).
+        let identity: [UInt8]?
+        /// Requests sent on it.
+        var operations = 0
+        /// Status of the last response on it (0: none yet).
+        var lastStatus = 0
+
+        var isUsable: Bool { !tls.isClosed && tls.session.isHandshakeComplete }
+    }
+
     unowned let worker: EngineWorker
     let credentials: DeviceCredentials
-    private var connection: TLSConnection?
-    private var connectionIdentity: [UInt8]?
-    /// Operations sent on the current connection, and the last session to resume.
-    private var operationsOnConnection = 0
+    private(set) var state = State.parked
+    private var link: Link?
+    /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
     private var session: TLSResumableSession?
+    private var sessionIdentity: [UInt8]?
     private var parser = HTTPResponseParser(requestMethod: .get)
     private var request: [UInt8] = []
+    /// Position in the lifecycle, and (open model) operations left in the current pass.
     private var step = 0
-    private var stamps = OperationPhaseStamps()
-    private var inFlight: ESTOperation?
-    private var timer: EventLoop.Timer?
-    private var stopped = false
-    private var finished = false
-    /// Open model: operations left in the current pass, and the intended start of its first one.
     private var passRemaining = 0
-    private var intendedStartNs: UInt64?
-    var isOpenModel: Bool { settings.arrivals != nil }
     /// The device's signing context, made on first use (channel-bound CSRs are signed per operation).
     private var signer: Signer?
-    /// 202 Accepted handling: retries made for the operation in flight, and whether its timer is
-    /// the Retry-After wait (not the operation timeout).
-    private var retries = 0
-    private var waitingRetry = false
-    /// The operation waits for the new-connection cap before opening.
-    private var waitingConnection = false
-    /// Status of the last response on the current connection (0: none yet), and whether the
-    /// operation in flight was already sent again after its kept-alive connection closed unanswered.
-    private var lastStatusOnConnection = 0
-    private var resentAfterClose = false
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
     private var drawState: UInt64 = 0
+    private let wait: EventLoop.Timer
+    private let timeout: EventLoop.Timer
 
-    init(worker: EngineWorker, credentials: DeviceCredentials) throws {
+    init(worker: EngineWorker, credentials: DeviceCredentials) throws(UVError) {
         self.worker = worker
         self.credentials = credentials
         // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
         drawState = EngineDevice.scramble(worker.settings.seed ^ EngineDevice.scramble(UInt64(credentials.index) &+ 1))
-        timer = try EventLoop.Timer(loop: worker.loop) {}
-        timer?.handler = { [unowned self] in self.timerFired() }
+        wait = try EventLoop.Timer(loop: worker.loop) {}
+        timeout = try EventLoop.Timer(loop: worker.loop) {}
+        wait.handler = { [unowned self] in self.waitEnded() }
+        timeout.handler = { [unowned self] in self.timedOut() }
     }
 
     var settings: EngineSettings { worker.settings }
+    var isFinished: Bool { if case .finished = state { return true } else { return false } }
 
-    func start() { beginOperation() }
+    // MARK: events from the worker
+
+    /// Closed model: the lifecycle begins on the next loop iteration.
+    func start() { makeReady(scheduledNs: nil) }
 
     /// Open model: one pass of the lifecycle for an arrival intended at `scheduledNs` (the first
-    /// operation's latency counts from then: coordinated omission corrected).
+    /// operation's latency counts from then: coordinated omission corrected), begun now — call
+    /// from a timer callback only.
     func startPass(scheduledNs: UInt64) {
+        guard case .parked = state else { return }
         step = 0
         passRemaining = settings.mix == nil ? settings.steps.count : 1
-        intendedStartNs = scheduledNs
-        beginOperation()
+        begin(scheduledNs: scheduledNs)
     }
 
-    /// Stops scheduling; an operation in flight finishes (or times out).
+    /// Open model: as `startPass`, but on the next loop iteration (from a completion handler).
+    func queuePass(scheduledNs: UInt64) {
+        guard case .parked = state else { return }
+        step = 0
+        passRemaining = settings.mix == nil ? settings.steps.count : 1
+        makeReady(scheduledNs: scheduledNs)
+    }
+
+    /// The worker's ready list reached this device.
+    func readyTurn() {
+        guard case .ready(let scheduledNs) = state else { return }
+        begin(scheduledNs: scheduledNs)
+    }
+
+    /// Drain: no new operation. Waits end now (a pending 202 is counted as the answer it is, an
+    /// operation still waiting for a connection slot is cut off); one on the wire may finish.
     func stop() {
-        stopped = true
-        if inFlight == nil { shutdown() }
+        switch state {
+        case .parked, .ready, .thinking:
+            finishDevice()
+        case .awaitingConnectionSlot(let op):
+            worker.cutOff(op.kind)
+            finishDevice()
+        case .awaitingRetryAfter(let op):
+            complete(op, .accepted202)
+        case .connecting, .awaitingResponse, .finished:
+            break
+        }
     }
 
-    /// Stops now: an operation in flight is dropped (not recorded) and the connection closed.
+    /// Abort: as `stop`, and an operation on the wire is cut off now (counted, not measured).
     func abort() {
-        stopped = true
-        inFlight = nil
-        connection?.delegate = nil
-        shutdown()
+        switch state {
+        case .connecting(let op), .awaitingResponse(let op):
+            worker.cutOff(op.kind)
+            finishDevice()
+        default:
+            stop()
+        }
     }
 
-    /// Ends the device once: closes its timer and connection and tells the worker.
-    private func shutdown() {
-        guard !finished else { return }
-        finished = true
-        timer?.close()
-        timer = nil
-        connection?.close()
-        connection = nil
-        worker.deviceFinished()
-    }
+    // MARK: timers
 
-    private func timerFired() {
-        if waitingConnection, let op = inFlight {
-            waitingConnection = false
-            try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
-            open(for: op, identity: op == .simplereenroll ? credentials.certificate : nil)
-        } else if waitingRetry, let op = inFlight {
+    private func waitEnded() {
+        switch state {
+        case .awaitingConnectionSlot(let op):
+            open(op)
+        case .awaitingRetryAfter(var op):
             // Retry-After elapsed: the same request again (the operation's latency keeps running).
-            waitingRetry = false
-            try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
-            stamps.firstByteNs = 0
-            stamps.completeNs = 0
-            let identity = op == .simplereenroll ? credentials.certificate : nil
-            if let connection, !connection.isClosed, connection.session.isHandshakeComplete {
-                send(op, on: connection)
-            } else {
-                open(for: op, identity: identity)
-            }
-        } else if inFlight != nil {
-            finish(.timeout)
-        } else {
-            beginOperation()
+            op.stamps.writtenNs = 0
+            op.stamps.firstByteNs = 0
+            op.stamps.completeNs = 0
+            dispatch(op)
+        case .thinking:
+            begin(scheduledNs: nil)
+        case .parked, .ready, .connecting, .awaitingResponse, .finished:
+            break
+        }
+    }
+
+    private func timedOut() {
+        switch state {
+        case .connecting(let op), .awaitingResponse(let op):
+            complete(op, .timeout)
+        case .parked, .ready, .awaitingConnectionSlot, .awaitingRetryAfter, .thinking, .finished:
+            break
         }
     }
 
     // MARK: operations
 
-    private func beginOperation() {
-        guard !stopped, worker.mayStartOperation() else {
-            stopped = true
-            shutdown()
+    private func makeReady(scheduledNs: UInt64?) {
+        state = .ready(scheduledNs: scheduledNs)
+        worker.enqueueReady(self)
+    }
+
+    private func begin(scheduledNs: UInt64?) {
+        guard worker.acceptsOperations, worker.mayStartOperation() else {
+            finishDevice()
             return
         }
-        var op = currentOperation()
+        var kind = currentOperation()
         // Re-enrollment needs an issued certificate: before the first one, enroll instead.
-        if op == .simplereenroll && credentials.certificate == nil { op = .simpleenroll }
-        inFlight = op
-        resentAfterClose = false
-        retries = 0
-        waitingRetry = false
-        waitingConnection = false
+        if kind == .simplereenroll && credentials.certificate == nil { kind = .simpleenroll }
         let now = MonotonicTime.nowNs()
-        stamps = OperationPhaseStamps(scheduledNs: intendedStartNs ?? now, startNs: now)
-        intendedStartNs = nil
-        try? timer?.start(timeoutMs: settings.timeoutMs[op] ?? 30_000)
-        let identity = op == .simplereenroll ? credentials.certificate : nil
+        dispatch(Operation(kind: kind, stamps: OperationPhaseStamps(scheduledNs: scheduledNs ?? now, startNs: now)))
+    }
+
+    /// Sends `op` on the kept-alive connection when it may carry it, else opens a new one.
+    private func dispatch(_ op: Operation) {
+        let identity = op.kind == .simplereenroll ? credentials.certificate : nil
         // A kept-alive connection serves every operation except a re-enrollment that must present
         // a certificate this connection did not.
-        let underLimit = settings.operationsPerConnection.map { operationsOnConnection < $0 } ?? true
-        if let connection, settings.keepAlive, underLimit, !connection.isClosed, connection.session.isHandshakeComplete,
-           identity == nil || connectionIdentity == identity {
-            send(op, on: connection)
+        if let link, settings.keepAlive, link.isUsable, identity == nil || link.identity == identity,
+           settings.operationsPerConnection.map({ link.operations < $0 }) ?? true {
+            arm(timeout, ns: timeoutNs(op.kind))
+            send(op)
         } else {
-            open(for: op, identity: identity)
+            open(op)
         }
     }
 
@@ -168,285 +221,285 @@ final class EngineDevice: TLSConnectionDelegate {
         return mix.mixOperation(draw: u).flatMap { ESTOperation(rawValue: $0.rawValue) } ?? .cacerts
     }
 
-    private func open(for op: ESTOperation, identity: [UInt8]?) {
+    private func timeoutNs(_ kind: ESTOperation) -> UInt64 { (settings.timeoutMs[kind] ?? 30_000) * 1_000_000 }
+
+    /// A new connection for `op` (after the new-connection cap admits it). Every failure path
+    /// closes what it opened and ends the operation; none of them recurses into the next one.
+    private func open(_ op: Operation) {
         if let notBefore = worker.admitConnection() {
             // Over the new-connection cap: wait (the operation's latency keeps running).
-            waitingConnection = true
+            state = .awaitingConnectionSlot(op)
             let now = MonotonicTime.nowNs()
-            try? timer?.start(timeoutNs: notBefore > now ? notBefore - now : 0)
+            arm(wait, ns: notBefore > now ? notBefore - now : 0)
             return
         }
-        if let old = connection {
-            old.delegate = nil
-            old.close()
+        closeLink()
+        let identity = op.kind == .simplereenroll ? credentials.certificate : nil
+        // A session made with another client certificate must not be offered (it carries that identity).
+        let resume = settings.resumes && sessionIdentity == identity ? session : nil
+        let connection: TLSConnection
+        do {
+            connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
+                                           resuming: resume)
+        } catch {
+            return complete(op, .connectError)
         }
         do {
-            // A session made with another client certificate must not be offered (it carries that identity).
-            let resume = settings.resumes && connectionIdentity == identity ? session : nil
-            let c = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
-                                      resuming: resume)
-            operationsOnConnection = 0
-            lastStatusOnConnection = 0
             if let identity {
-                do { try c.session.useCertificate(chain: [identity], key: credentials.key) } catch { throw TLSConnectionError.tls(error) }
+                try connection.session.useCertificate(chain: [identity], key: credentials.key)
             } else if let bootstrap = settings.bootstrap {
-                do { try c.session.useCertificate(chain: bootstrap.chain, key: bootstrap.key) } catch { throw TLSConnectionError.tls(error) }
+                try connection.session.useCertificate(chain: bootstrap.chain, key: bootstrap.key)
             }
-            c.delegate = self
-            connection = c
-            connectionIdentity = identity
-            try c.connect(to: settings.address)
         } catch {
-            connection = nil
-            finish(.connectError)
+            connection.close()
+            return complete(op, .tlsError(alert: "client_certificate"))
+        }
+        connection.delegate = self
+        link = Link(tls: connection, identity: identity)
+        sessionIdentity = identity
+        state = .connecting(op)
+        arm(timeout, ns: timeoutNs(op.kind))
+        do {
+            try connection.connect(to: settings.address)
+        } catch {
+            // A synchronous failure may already have been reported through the delegate.
+            guard case .connecting(let op) = state else { return }
+            complete(op, .connectError)
         }
     }
 
-    private func send(_ op: ESTOperation, on connection: TLSConnection) {
-        parser.reset(requestMethod: op.usesPOST ? .post : .get)
+    /// Writes `op`'s request on the current (handshaken) connection.
+    private func send(_ op: Operation) {
+        guard var link else { return complete(op, .connectError) }
+        var op = op
+        parser.reset(requestMethod: op.kind.usesPOST ? .post : .get)
         request.removeAll(keepingCapacity: true)
-        guard let template = settings.templates[op] else { return finish(.protocolDeviation) }
-        if op.usesPOST, settings.channelBinding, op != .cacerts, op != .csrattrs, let binding = connection.session.channelBinding {
+        guard let template = settings.templates[op.kind] else { return complete(op, .protocolDeviation) }
+        let close = !settings.keepAlive
+        if op.kind.usesPOST, settings.channelBinding, let binding = link.tls.session.channelBinding {
             // The binding exists only now: build and sign the CSR here, as its own phase.
-            stamps.signStartNs = MonotonicTime.nowNs()
+            op.stamps.signStartNs = MonotonicTime.nowNs()
             do {
-                if signer == nil { signer = try Signer(key: credentials.key) }
-                let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer!,
+                let signer = try self.signer ?? Signer(key: credentials.key)
+                self.signer = signer
+                let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer,
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
-                stamps.signDoneNs = MonotonicTime.nowNs()
-                template.encode(body: Base64.encode(csr), closeConnection: !settings.keepAlive, into: &request)
+                op.stamps.signDoneNs = MonotonicTime.nowNs()
+                template.encode(body: Base64.encode(csr), closeConnection: close, into: &request)
             } catch {
-                return finish(.protocolDeviation)
+                worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
+                return complete(op, .protocolDeviation)
             }
-        } else if op.usesPOST {
-            template.encode(body: credentials.csrBody, closeConnection: !settings.keepAlive, into: &request)
+        } else if op.kind.usesPOST {
+            template.encode(body: credentials.csrBody, closeConnection: close, into: &request)
         } else {
-            template.encode(closeConnection: !settings.keepAlive, into: &request)
+            template.encode(closeConnection: close, into: &request)
         }
-        connection.write(request)
-        operationsOnConnection += 1
-        stamps.writtenNs = MonotonicTime.nowNs()
+        link.operations += 1
+        self.link = link
+        state = .awaitingResponse(op)
+        link.tls.write(request)
+        // The write may have failed synchronously (reported through the delegate): stamp only if not.
+        if case .awaitingResponse(var op) = state, op.stamps.writtenNs == 0 {
+            op.stamps.writtenNs = MonotonicTime.nowNs()
+            state = .awaitingResponse(op)
+        }
     }
 
-    /// Records the operation, then schedules the next one (after the step's think time).
-    private func finish(_ outcome: Outcome) {
-        guard let op = inFlight else { return }
-        inFlight = nil
-        timer?.stop()
+    /// Records `op`, then moves to what comes next: finished (stopping, budget spent, a 202 with
+    /// count-and-stop), parked (open model, pass done), thinking, or ready — never straight into
+    /// the next operation.
+    private func complete(_ op: Operation, _ outcome: Outcome) {
+        timeout.stop()
+        var stamps = op.stamps
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
-        worker.record(op, stamps: stamps, outcome: outcome, device: self)
+        worker.record(op.kind, stamps: stamps, outcome: outcome)
         // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
         // mid-response): the next operation must not be sent on it.
         if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {
-            connection?.delegate = nil
-            connection?.close()
-            connection = nil
+            closeLink()
         }
         let think = settings.mix == nil ? settings.steps[step % settings.steps.count].thinkTimeMs : settings.mixThinkTimeMs
         step += 1
-        if stopped {
-            shutdown()
-            return
+        if !worker.acceptsOperations || (outcome == .accepted202 && settings.follow202 == nil) {
+            // Stopping; or count-and-stop: the 202 is counted and this device's lifecycle ends.
+            return finishDevice()
         }
-        if outcome == .accepted202 && settings.follow202 == nil {
-            // countAndStop: the 202 is counted and this device's lifecycle ends.
-            stopped = true
-            shutdown()
-            return
-        }
-        if isOpenModel {
+        if worker.isOpenModel {
             passRemaining -= 1
             if passRemaining <= 0 {
+                state = .parked
                 worker.deviceIdle(self)
                 return
             }
         }
         if think > 0 {
-            try? timer?.start(timeoutMs: think)
+            state = .thinking
+            arm(wait, ns: think * 1_000_000)
         } else {
-            beginOperation()
+            makeReady(scheduledNs: nil)
         }
     }
 
-    private func responseComplete() {
-        guard let op = inFlight else { return }
-        stamps.completeNs = MonotonicTime.nowNs()
-        if parser.status == 202, let follow = settings.follow202, retries < follow.maxRetries {
+    private func responseComplete(_ op: Operation) {
+        guard var link else { return }
+        var op = op
+        op.stamps.completeNs = MonotonicTime.nowNs()
+        if parser.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
             // Pending (RFC 7030 4.2.3): ask again after Retry-After, bounded by the profile.
-            retries += 1
+            op.retries += 1
             var waitMs: UInt64 = 1000
             if case .seconds(let s)? = parser.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
-            waitingRetry = true
-            if !parser.keepAlive {
-                connection?.delegate = nil
-                connection?.close()
-                connection = nil
-            }
-            try? timer?.start(timeoutMs: min(waitMs, follow.maxWaitMs))
+            if !parser.keepAlive { closeLink() }
+            timeout.stop()
+            state = .awaitingRetryAfter(op)
+            arm(wait, ns: min(waitMs, follow.maxWaitMs) * 1_000_000)
             return
         }
-        lastStatusOnConnection = parser.status
-        let outcome = validate(op)
-        if settings.resumes, let s = connection?.session.resumableSession { session = s }
-        if !parser.keepAlive {
-            connection?.delegate = nil
-            connection?.close()
-            connection = nil
-        }
-        finish(outcome)
+        link.lastStatus = parser.status
+        self.link = link
+        let outcome = judge(op.kind)
+        if settings.resumes, let s = link.tls.session.resumableSession { session = s }
+        if !parser.keepAlive { closeLink() }
+        complete(op, outcome)
     }
 
-    /// RFC 7030 checks: status, media type, base64, certs-only PKCS#7, the issued key is ours.
-    private func validate(_ op: ESTOperation) -> Outcome {
-        switch parser.status {
-        case 202: return .accepted202
-        case 200...299: break
-        case 401: return .unauthorized401
-        case 400...499: return .otherClientError4xx
-        default: return .serverError5xx
-        }
-        guard op == .simpleenroll || op == .simplereenroll || op == .cacerts else { return .success2xx }
-        guard parser.headers.contentTypeMatches(ESTMediaType.pkcs7) else { return .validationFailure(.mediaType) }
-        noteDeviations(op)
-        let message: CertsOnly
-        do {
-            // A stray trailing NUL is tolerated by the decoder (and noted above as a finding).
-            message = try parser.withBody { body in
-                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
-            }.get()
-        } catch {
-            if case .base64 = error { return .validationFailure(.base64) }
-            return .validationFailure(.pkcs7)
-        }
-        if op == .cacerts { return .success2xx }
-        guard let issued = try? message.issued(matching: credentials.key.publicKeyInfo) else {
-            return .validationFailure(.keyMismatch)
-        }
-        credentials.certificate = Array(issued.certificate.encoded)
-        if !DERElement.bytesEqual(issued.certificate.subject, credentials.requestedSubject[...]) {
-            // The CA's policy may rewrite the subject: counted, not failed.
-            worker.finding("subject_rewritten", "requested \(EngineDevice.names(credentials.requestedSubject[...])), issued \(EngineDevice.names(issued.certificate.subject))")
-        }
-        return .success2xx
-    }
-
-    /// RFC 7030 / 8951 deviations that do not fail the operation, counted with one example each.
-    private func noteDeviations(_ op: ESTOperation) {
-        let headers = parser.headers
-        if headers.contains(named: "content-transfer-encoding") {
-            worker.finding("content_transfer_encoding",
-                           "Content-Transfer-Encoding: \(headers.value(named: "content-transfer-encoding") ?? "") (obsolete, RFC 8951 3.2)")
-        }
-        if op != .cacerts, !headers.value(named: "content-type", containsIgnoringCase: "smime-type=certs-only") {
-            worker.finding("missing_smime_type", "\(op) answered Content-Type: \(headers.value(named: "content-type") ?? "")")
-        }
-        parser.withBody { body in
-            if body.last == 0 { worker.finding("trailing_nul", "\(op) body ends with a NUL byte") }
-            if let last = body.last, last != 0x0A && last != 0 { worker.finding("no_final_newline", "\(op) base64 body has no final newline") }
-            // Line lengths, a line at a time (memchr), CR before LF not counted.
-            guard let base = body.baseAddress else { return }
-            var start = 0
-            while start < body.count {
-                let newline = memchr(base + start, 0x0A, body.count - start)
-                let end = newline.map { base.distance(to: UnsafeRawPointer($0)) } ?? body.count
-                var length = end - start
-                if length > 0 && body[end - 1] == 0x0D { length -= 1 }
-                if length > 76 {
-                    worker.finding("long_base64_lines", "\(op) base64 lines longer than 76 columns")
-                    break
-                }
-                start = end + 1
-            }
+    /// The EST checks of the response (status, media type, base64, certs-only, the issued key).
+    private func judge(_ kind: ESTOperation) -> Outcome {
+        let verdict = ESTResponseCheck.judge(
+            kind, response: parser, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
+            issued: { credentials.certificate = Array($0) }, note: { worker.finding($0.kind, $0.example) })
+        switch verdict {
+        case .success: return .success2xx
+        case .pending: return .accepted202
+        case .unauthorized: return .unauthorized401
+        case .clientError: return .otherClientError4xx
+        case .serverError: return .serverError5xx
+        case .invalid(.mediaType): return .validationFailure(.mediaType)
+        case .invalid(.base64): return .validationFailure(.base64)
+        case .invalid(.pkcs7): return .validationFailure(.pkcs7)
+        case .invalid(.keyMismatch): return .validationFailure(.keyMismatch)
         }
     }
 
-    private func noteClosedAfter4xx() {
-        worker.finding("closed_after_4xx",
-                       "the server closed a kept-alive connection after a \(lastStatusOnConnection) without Connection: close")
+    /// Ends the device once: closes its timers and connection and tells the worker.
+    private func finishDevice() {
+        if case .finished = state { return }
+        state = .finished
+        wait.close()
+        timeout.close()
+        closeLink()
+        worker.deviceFinished()
     }
 
-    static func names(_ name: ArraySlice<UInt8>) -> String {
-        guard let view = try? DERReader.single(name), var rdns = Optional(view.children()) else { return "?" }
-        var parts: [String] = []
-        while let rdn = try? rdns.next() {
-            var atvs = rdn.children()
-            while let atv = try? atvs.next() {
-                var f = atv.children()
-                if let oid = try? f.read().oid(), let value = try? f.read().string() { parts.append("\(oid)=\(value)") }
-            }
+    /// Closes the current connection without hearing from it again.
+    private func closeLink() {
+        guard let link else { return }
+        self.link = nil
+        link.tls.delegate = nil
+        link.tls.close()
+    }
+
+    /// Starts a timer the device owns; it is closed only in `finished`, when nothing arms it.
+    private func arm(_ timer: EventLoop.Timer, ns: UInt64) {
+        do { try timer.start(timeoutNs: ns) } catch {
+            // uv_timer_start fails only on a closing handle, which `finished` rules out.
+            preconditionFailure("device timer: \(error)")
         }
-        return parts.joined(separator: ",")
+    }
+
+    private func noteClosedAfter4xx(_ status: Int) {
+        worker.finding("closed_after_4xx", "the server closed a kept-alive connection after a \(status) without Connection: close")
     }
 
     // MARK: TLSConnectionDelegate
 
     func tlsConnectionDidHandshake(_ connection: TLSConnection) {
-        stamps.connectStartNs = connection.connectStartNs
-        stamps.connectedNs = connection.connectedNs
-        stamps.tlsDoneNs = connection.handshakeDoneNs
+        guard case .connecting(var op) = state, link?.tls === connection else { return }
+        op.stamps.connectStartNs = connection.connectStartNs
+        op.stamps.connectedNs = connection.connectedNs
+        op.stamps.tlsDoneNs = connection.handshakeDoneNs
         worker.handshake(connection.session)
-        if let op = inFlight { send(op, on: connection) }
+        send(op)
     }
 
     func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
-        guard inFlight != nil else { return }
-        if stamps.firstByteNs == 0 { stamps.firstByteNs = MonotonicTime.nowNs() }
+        guard case .awaitingResponse(var op) = state, link?.tls === connection else { return }
+        if op.stamps.firstByteNs == 0 {
+            op.stamps.firstByteNs = MonotonicTime.nowNs()
+            state = .awaitingResponse(op)
+        }
         switch parser.feed(plaintext) {
         case .needsInput: break
-        case .complete: responseComplete()
-        case .failed: finish(.protocolDeviation)
+        case .complete: responseComplete(op)
+        case .failed: complete(op, .protocolDeviation)
         }
     }
 
     func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {
-        if waitingRetry {  // the server closed after its 202: the retry opens a new connection
-            connection.close()
-            return
-        }
-        if inFlight == nil, (400...499).contains(lastStatusOnConnection) {
-            noteClosedAfter4xx()
-        }
-        if let op = inFlight, stamps.writtenNs != 0 {
+        guard let link, link.tls === connection else { return connection.close() }
+        switch state {
+        case .awaitingResponse(var op):
             switch parser.finish() {
-            case .complete: responseComplete()
-            case _ where stamps.firstByteNs == 0 && operationsOnConnection > 1 && !op.usesPOST && !resentAfterClose:
+            case .complete:
+                responseComplete(op)
+            case _ where op.stamps.firstByteNs == 0 && link.operations > 1 && !op.kind.usesPOST && !op.resent:
                 // The server had closed this kept-alive connection before our request reached it
                 // (after a 4xx without `Connection: close`, or an idle timeout): an idempotent GET is
                 // sent again once on a new connection, its latency still running, as HTTP clients do.
                 // An enrollment POST is not repeated: it counts as failed.
-                if (400...499).contains(lastStatusOnConnection) { noteClosedAfter4xx() }
-                resentAfterClose = true
-                connection.delegate = nil
-                connection.close()
-                if self.connection === connection { self.connection = nil }
-                stamps.writtenNs = 0
-                open(for: op, identity: nil)
-                return
-            // Closed before any response byte: the connection failed, as with a reset (which libuv
-            // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
+                if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
+                op.resent = true
+                op.stamps.writtenNs = 0
+                closeLink()
+                open(op)
             default:
-                if stamps.firstByteNs == 0 && (400...499).contains(lastStatusOnConnection) { noteClosedAfter4xx() }
-                finish(stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
+                // Closed before any response byte: the connection failed, as with a reset (which libuv
+                // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
+                if op.stamps.firstByteNs == 0 && (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
+                complete(op, op.stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
             }
+        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot:
+            // An idle kept-alive connection closed: the next operation opens a new one.
+            if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
+        case .connecting, .finished:
+            break
         }
-        connection.close()
+        if self.link?.tls === connection { closeLink() } else { connection.close() }
     }
 
     func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
-        guard inFlight != nil, !waitingRetry else { return }
-        switch error {
-        case .transport: finish(.connectError)
-        case .tls(let e):
-            var alert = "handshake"
-            if case .handshake(_, let sent, let received) = e { alert = (received ?? sent)?.name ?? "handshake" }
-            if case .alertReceived(let a, _) = e { alert = a.name }
-            finish(.tlsError(alert: alert))
-        case .closedDuringHandshake: finish(.tlsError(alert: "handshake"))
+        guard link?.tls === connection else { return }
+        switch state {
+        case .connecting(let op), .awaitingResponse(let op):
+            closeLink()
+            complete(op, EngineDevice.outcome(of: error))
+        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
+            // An idle connection failed: it is closing, and the next operation opens a new one.
+            closeLink()
         }
     }
 
     func tlsConnectionDidClose(_ connection: TLSConnection) {
-        if self.connection === connection { self.connection = nil }
-        if inFlight != nil && !waitingRetry { finish(.protocolDeviation) }
+        guard link?.tls === connection else { return }
+        link = nil
+        switch state {
+        case .connecting(let op), .awaitingResponse(let op):
+            complete(op, .protocolDeviation)
+        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
+            break
+        }
+    }
+
+    static func outcome(of error: TLSConnectionError) -> Outcome {
+        switch error {
+        case .transport: return .connectError
+        case .tls(let e):
+            var alert = "handshake"
+            if case .handshake(_, let sent, let received) = e { alert = (received ?? sent)?.name ?? "handshake" }
+            if case .alertReceived(let a, _) = e { alert = a.name }
+            return .tlsError(alert: alert)
+        case .closedDuringHandshake: return .tlsError(alert: "handshake")
+        }
     }
 }

@@ -8,47 +8,64 @@ import TLS
 import Workload
 
 /// One load thread: its own `Loop`, its share of the devices, and its own metrics (merged after
-/// join). Stops at the deadline, when the operation budget is spent, or when `stop()` is signalled.
+/// join). Its stop logic is one `Phase`: running until the deadline, the operation budget or a
+/// stop request; then draining within the drain limit; aborted when that runs out (or on a
+/// second request); done when every device has finished.
 final class EngineWorker {
+    /// How far this worker is towards its end. Requests only ever move it forward.
+    enum Phase: Equatable {
+        /// Devices run their lifecycles.
+        case running
+        /// No new operation; those on the wire have until the drain limit.
+        case draining
+        /// Operations on the wire were cut off; devices are finishing.
+        case aborted
+        /// Every device finished; the loop's own handles are closed.
+        case done
+    }
+
     let index: Int
     let loop: Loop
     let settings: EngineSettings
     let budget: OperationBudget
     let progress: RunProgress
+    private(set) var phase = Phase.running
     private(set) var metrics: WorkerMetrics
     private(set) var tls = TLSFacts()
     /// Server deviations accepted leniently: kind → count and first example.
     private(set) var findings: [String: InteropFinding] = [:]
-
-    func finding(_ kind: String, _ example: @autoclosure () -> String) {
-        if findings[kind] == nil {
-            findings[kind] = InteropFinding(count: 1, example: String(example().prefix(200)))
-        } else {
-            findings[kind]!.count &+= 1
-        }
-    }
+    /// Operations started but dropped unfinished by a stop (drain limit or abort), per operation.
+    private(set) var cutOff: [ESTOperation: Int] = [:]
+    /// Client-side failures (not the server's doing), with the first one's text.
+    private(set) var clientFailures = 0
+    private(set) var firstClientFailure: String?
 
     /// CPU time this worker's thread used while running (user + system), ns.
     private(set) var cpuNs: UInt64 = 0
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
+    private var active = 0
     /// Builds channel-bound CSRs after handshakes (one builder per worker thread).
     let csrBuilder: CSRBuilder
     private var operationIDs: [ESTOperation: OperationID] = [:]
+    /// Set from other threads before `wakeup` is signalled.
+    let stopSignal = StopSignal()
     private var wakeup: Wakeup?
-    /// Set from other threads before `wakeup` is signalled: 1 = drain, 2 = abort.
-    let stopMode = StopSignal()
-    private var drainDeadline: EventLoop.Timer?
+    /// Devices whose next operation begins on the next loop iteration (after I/O), and the idle
+    /// handle that runs them: a completion never starts the next operation by recursion.
+    private var ready: [EngineDevice] = []
+    private var readyTurn: [EngineDevice] = []
+    private var readyIdle: Idle?
+    /// The duration deadline (fires: drain), and the drain limit (fires: abort).
+    private var deadline: EventLoop.Timer?
+    private var drainLimit: EventLoop.Timer?
     // Open model: the arrival schedule's timer and dispatch state on this worker.
     private var scheduler: PreciseTimer?
     private var dispatcher: OpenModelDispatcher<EngineDevice>?
-    private var stopping = false
     private let runStartNs: UInt64
     /// This worker's share of the new-connection cap (token bucket), if the profile sets one.
     private var connectionLimiter: ConnectionRateLimiter?
-    private var deadline: EventLoop.Timer?
-    private var active = 0
 
     init(index: Int, settings: EngineSettings, budget: OperationBudget, progress: RunProgress, runStartNs: UInt64,
          credentials: [DeviceCredentials]) throws {
@@ -69,28 +86,39 @@ final class EngineWorker {
             }
         }
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
-        wakeup = try Wakeup(loop: loop) { [unowned self] in
-            if self.stopMode.isAbort { self.abortDevices() } else { self.drain() }
+        readyIdle = try Idle(loop: loop) {}
+        readyIdle?.handler = { [unowned self] in self.runReadyTurn() }
+        wakeup = try Wakeup(loop: loop) {}
+        wakeup?.handler = { [unowned self] in
+            if self.stopSignal.level == .abort { self.abort() } else { self.drain() }
         }
         if let deadlineNs = settings.deadlineNs {
-            let t = try EventLoop.Timer(loop: loop) { [unowned self] in self.stopDevices() }
+            let t = try EventLoop.Timer(loop: loop) {}
+            t.handler = { [unowned self] in self.drain() }
             let now = MonotonicTime.nowNs()
             try t.start(timeoutNs: deadlineNs > now ? deadlineNs - now : 0)
             deadline = t
         }
     }
 
-    /// Runs on the worker's thread until every device stopped; then closes the loop.
+    var isOpenModel: Bool { settings.arrivals != nil }
+
+    /// Devices may begin new operations.
+    var acceptsOperations: Bool { phase == .running }
+
+    /// Runs on the worker's thread until every device finished; then closes the loop.
     func run() {
         active = devices.count
         if let arrivals = settings.arrivals?[index] {
             dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices)
             do {
-                scheduler = try PreciseTimer(loop: loop) {}
-                scheduler?.handler = { [unowned self] in self.arrivalsDue() }
+                let s = try PreciseTimer(loop: loop) {}
+                s.handler = { [unowned self] in self.arrivalsDue() }
+                scheduler = s
                 scheduleNextArrival()
             } catch {
-                stopDevices()
+                clientFailure("arrival timer: \(error)")
+                drain()
             }
         } else {
             for d in devices { d.start() }
@@ -100,52 +128,105 @@ final class EngineWorker {
         _ = loop.run()
         cpuNs = EngineWorker.threadCPUNs() &- cpuStart
         metrics.close()
-        try? loop.close()
-    }
-
-    /// The cross-thread handle the coordinator keeps to stop this worker.
-    var stopHandle: WorkerStopHandle { WorkerStopHandle(signal: stopMode, wakeup: wakeup) }
-
-    /// Graceful stop: no new operations; those in flight get `drainMs` to finish, then are dropped.
-    private func drain() {
-        stopDevices()
-        if drainDeadline == nil, active > 0, let t = try? EventLoop.Timer(loop: loop, handler: {}) {
-            t.handler = { [unowned self] in self.abortDevices() }
-            try? t.start(timeoutMs: 5_000)
-            drainDeadline = t
+        do { try loop.close() } catch {
+            // Every handle is closed by now; a busy loop here would be a bug worth saying.
+            clientFailure("loop close: \(error)")
         }
     }
 
-    private func abortDevices() {
-        stopDevices()
+    /// The cross-thread handle the coordinator keeps to stop this worker.
+    var stopHandle: WorkerStopHandle { WorkerStopHandle(signal: stopSignal, wakeup: wakeup) }
+
+    // MARK: stopping
+
+    /// running → draining: no new operations; those on the wire have the drain limit to finish.
+    func drain() {
+        guard phase == .running else { return }
+        phase = .draining
+        closeSchedule()
+        for d in devices { d.stop() }
+        guard active > 0 else { return }
+        do {
+            let t = try EventLoop.Timer(loop: loop) {}
+            t.handler = { [unowned self] in self.abort() }
+            try t.start(timeoutNs: settings.drainLimitNs)
+            drainLimit = t
+        } catch {
+            clientFailure("drain timer: \(error)")
+            abort()
+        }
+    }
+
+    /// running or draining → aborted: operations on the wire are cut off now.
+    func abort() {
+        guard phase == .running || phase == .draining else { return }
+        phase = .aborted
+        closeSchedule()
         for d in devices { d.abort() }
     }
 
-    private func stopDevices() {
-        stopping = true
+    private func closeSchedule() {
         deadline?.close()
         deadline = nil
         scheduler?.close()
         scheduler = nil
-        for d in devices { d.stop() }
+    }
+
+    func deviceFinished() {
+        active -= 1
+        if active == 0 { finishLoop() }
+    }
+
+    /// Every device finished: closes the worker's own handles so the loop ends.
+    private func finishLoop() {
+        phase = .done
+        closeSchedule()
+        drainLimit?.close()
+        drainLimit = nil
+        readyIdle?.close()
+        readyIdle = nil
+        wakeup?.close()
+        wakeup = nil
+    }
+
+    // MARK: the ready list
+
+    /// `device` begins its next operation on the next loop iteration.
+    func enqueueReady(_ device: EngineDevice) {
+        ready.append(device)
+        guard ready.count == 1, let idle = readyIdle else { return }
+        do { try idle.start() } catch {
+            // uv_idle_start fails only on a closing handle: the worker is done, nothing runs any more.
+            clientFailure("ready list: \(error)")
+        }
+    }
+
+    private func runReadyTurn() {
+        swap(&ready, &readyTurn)
+        for d in readyTurn { d.readyTurn() }
+        readyTurn.removeAll(keepingCapacity: true)
+        if ready.isEmpty { readyIdle?.stop() }
     }
 
     // MARK: open model
 
     private func scheduleNextArrival() {
-        guard dispatcher != nil, !stopping else { return }
+        guard phase == .running, let scheduler, dispatcher != nil else { return }
         guard let due = dispatcher?.nextDueNs() else {
-            if dispatcher?.allIdle == true { stopDevices() }
+            if dispatcher?.allIdle == true { drain() }
             return
         }
-        try? scheduler?.start(atNs: due)
+        do { try scheduler.start(atNs: due) } catch {
+            clientFailure("arrival timer: \(error)")
+            drain()
+        }
     }
 
     /// Starts every arrival whose intended time has come: on an idle device, or queued until one
     /// is free (the wait counts in its latency: coordinated omission corrected).
     private func arrivalsDue() {
         let now = MonotonicTime.nowNs()
-        while !stopping, let dispatch = dispatcher?.takeDue(nowNs: now) {
+        while phase == .running, let dispatch = dispatcher?.takeDue(nowNs: now) {
             if case .start(let device, let scheduledNs) = dispatch { device.startPass(scheduledNs: scheduledNs) }
         }
         scheduleNextArrival()
@@ -153,38 +234,40 @@ final class EngineWorker {
 
     /// A device finished its pass: give it the oldest queued arrival, or park it.
     func deviceIdle(_ device: EngineDevice) {
+        guard phase == .running, dispatcher != nil else { return device.stop() }
         if let scheduledNs = dispatcher?.deviceIdle(device) {
-            device.startPass(scheduledNs: scheduledNs)
+            device.queuePass(scheduledNs: scheduledNs)
             return
         }
-        if (dispatcher?.arrivalsExhausted == true || stopping) && dispatcher?.allIdle == true { stopDevices() }
+        if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
     }
 
     func mayStartOperation() -> Bool { budget.take() }
 
-    func deviceFinished() {
-        active -= 1
-        if active == 0 { finishLoop() }
-    }
+    // MARK: what devices report
 
-    private func finishLoop() {
-        scheduler?.close()
-        scheduler = nil
-        deadline?.close()
-        deadline = nil
-        drainDeadline?.close()
-        drainDeadline = nil
-        wakeup?.close()
-        wakeup = nil
-    }
-
-    func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, device: EngineDevice) {
+    func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome) {
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
         let now = MonotonicTime.nowNs()
         if now < settings.warmupEndNs { return }
         lastRecordNs = now
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
+    }
+
+    func cutOff(_ op: ESTOperation) { cutOff[op, default: 0] += 1 }
+
+    func clientFailure(_ text: @autoclosure () -> String) {
+        clientFailures += 1
+        if firstClientFailure == nil { firstClientFailure = String(text().prefix(300)) }
+    }
+
+    func finding(_ kind: String, _ example: @autoclosure () -> String) {
+        if findings[kind] == nil {
+            findings[kind] = InteropFinding(count: 1, example: String(example().prefix(200)))
+        } else {
+            findings[kind]!.count &+= 1
+        }
     }
 
     func handshake(_ session: TLSSession) {

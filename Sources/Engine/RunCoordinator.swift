@@ -29,6 +29,8 @@ public final class RunCoordinator: Sendable {
         public let workerCPUNs: [UInt64]
         public let warnings: [String]
         public let findings: [String: InteropFinding]
+        /// Operations dropped unfinished by the stop (drain limit or abort), per operation.
+        public let cutOff: [ESTOperation: Int]
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -47,24 +49,31 @@ public final class RunCoordinator: Sendable {
     let plan: RunPlan
     let threads: Int
     let say: @Sendable (String) -> Void
-    /// Workers running now, and how far a stop has gone (0 none, 1 drain, 2 abort).
-    private let handles = Mutex<[WorkerStopHandle]>([])
-    private let stopLevel = Atomic<Int>(0)
+    /// How far a stop has been asked to go, and the workers running now — under one lock, so a
+    /// worker registering late gets the level in force and a level never goes back.
+    private let stopState = Mutex<(level: StopLevel, handles: [WorkerStopHandle])>((.none, []))
     /// Live counts for a progress line.
     public let progress = RunProgress()
 
     /// From any thread (a signal handler's): the first call drains, the second aborts.
     public func stop() {
-        let level = stopLevel.add(1, ordering: .acquiringAndReleasing).newValue
-        let abort = level >= 2
-        for h in handles.withLock({ $0 }) { h.stop(abort: abort) }
+        let (level, handles) = stopState.withLock { state -> (StopLevel, [WorkerStopHandle]) in
+            state.level = state.level == .none ? .drain : .abort
+            return (state.level, state.handles)
+        }
+        for h in handles { h.stop(level) }
     }
+
+    /// The stop level requested so far.
+    var stopLevel: StopLevel { stopState.withLock { $0.level } }
 
     /// Registers a started worker; a stop that came first is passed on at once.
     private func register(_ handle: WorkerStopHandle) {
-        handles.withLock { $0.append(handle) }
-        let level = stopLevel.load(ordering: .acquiring)
-        if level > 0 { handle.stop(abort: level >= 2) }
+        let level = stopState.withLock { state -> StopLevel in
+            state.handles.append(handle)
+            return state.level
+        }
+        if level != .none { handle.stop(level) }
     }
 
     public init(plan: RunPlan, threads: Int, say: @escaping @Sendable (String) -> Void) {
@@ -214,40 +223,62 @@ public final class RunCoordinator: Sendable {
         say("run: \(count) device(s) on \(threads) worker thread(s), \(schedule == nil ? "closed model" : "open model (latency from the intended start)")")
         let maintenance = RunCoordinator.startHeapTrimming(progress)
         defer { maintenance.set() }
-        let results = WorkerThreads.run(count: threads) { [self] w -> SendableBox<(WorkerMetrics, TLSFacts, UInt64, [String: InteropFinding], UInt64)?> in
-            guard let worker = try? EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
-                                                 credentials: boxes[w].value) else { return SendableBox(nil) }
+        let results = WorkerThreads.run(count: threads) { [self] w -> WorkerResult? in
+            let worker: EngineWorker
+            do {
+                worker = try EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
+                                          credentials: boxes[w].value)
+            } catch {
+                self.say("worker \(w) could not start: \(error)")
+                return nil
+            }
             self.register(worker.stopHandle)
             worker.run()
-            return SendableBox((worker.metrics, worker.tls, worker.cpuNs, worker.findings, worker.lastRecordNs))
+            return WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
+                                lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff, clientFailures: worker.clientFailures,
+                                firstClientFailure: worker.firstClientFailure)
         }
         // Measured time excludes the warm-up, and ends with the last measured operation (not when
         // the workers had closed their connections) — but not before a duration stop's deadline:
         // a rate is completions over the time they were asked for in.
         let warmupNs = UInt64(max(0, profile.warmupSeconds) * 1e9)
         let wallEnd = MonotonicTime.nowNs()
-        var end = results.compactMap { $0.value?.4 }.max() ?? 0
+        var end = results.compactMap { $0?.lastRecordNs }.max() ?? 0
         if end == 0 { end = wallEnd }
-        if let deadline = settings.deadlineNs, stopLevel.load(ordering: .acquiring) == 0 { end = max(end, min(deadline, wallEnd)) }
+        if let deadline = settings.deadlineNs, stopLevel == .none { end = max(end, min(deadline, wallEnd)) }
         let wall = end > start ? end - start : 0
         let elapsed = wall > warmupNs ? wall - warmupNs : wall
         var merged = WorkerMetrics(runStartNs: start)
         var facts = TLSFacts()
         var cpu: [UInt64] = []
         var findings: [String: InteropFinding] = [:]
+        var cutOff: [ESTOperation: Int] = [:]
+        var clientFailures = 0
+        var firstClientFailure: String?
         for r in results {
-            guard let (m, t, c, f, _) = r.value else { throw RunError.setup("a worker could not start") }
-            merged.merge(m)
-            facts.merge(t)
-            cpu.append(c)
-            for (kind, finding) in f {
+            guard let r else { throw RunError.setup("a worker could not start") }
+            merged.merge(r.metrics)
+            facts.merge(r.tls)
+            cpu.append(r.cpuNs)
+            for (kind, finding) in r.findings {
                 if findings[kind] == nil { findings[kind] = finding } else { findings[kind]!.merge(finding) }
             }
+            cutOff.merge(r.cutOff, uniquingKeysWith: +)
+            clientFailures += r.clientFailures
+            firstClientFailure = firstClientFailure ?? r.firstClientFailure
+        }
+        var warnings = RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil)
+        let cut = cutOff.values.reduce(0, +)
+        if cut > 0 {
+            let which = cutOff.sorted { $0.key.ordinal < $1.key.ordinal }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            warnings.append("the stop cut off \(cut) operation(s) still in flight after the \(settings.drainLimitNs / 1_000_000_000) s drain limit (\(which)): not measured")
+        }
+        if clientFailures > 0 {
+            warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
         return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: server != nil, target: targetText,
-                       interrupted: stopLevel.load(ordering: .acquiring) > 0, workerCPUNs: cpu,
-                       warnings: RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: schedule != nil),
-                       findings: findings)
+                       interrupted: stopLevel != .none, workerCPUNs: cpu,
+                       warnings: warnings, findings: findings, cutOff: cutOff)
     }
 
     /// Once a second while the workers run: gives the heap back after a handshake storm

@@ -1,23 +1,34 @@
 import EventLoop
 import Synchronization
 
-/// How a worker is asked to stop, set from any thread: draining (finish what is in flight, within
-/// the drain deadline) or aborting (drop it now).
-final class StopSignal: Sendable {
-    private let mode = Atomic<Int>(0)
+/// How far a stop has been asked to go, in escalation order.
+enum StopLevel: Int, Comparable, Sendable {
+    case none = 0
+    /// Finish what is on the wire (within the drain limit), start nothing new.
+    case drain = 1
+    /// Drop what is on the wire now.
+    case abort = 2
 
-    func request(abort: Bool) { mode.store(abort ? 2 : 1, ordering: .releasing) }
-    var isAbort: Bool { mode.load(ordering: .acquiring) == 2 }
+    static func < (a: StopLevel, b: StopLevel) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// What the coordinator holds to stop one worker from a signal-handling thread: the mode, then
+/// A worker's stop request, set from any thread. It only ever escalates: a late drain request
+/// cannot downgrade an abort.
+final class StopSignal: Sendable {
+    private let raw = Atomic<Int>(StopLevel.none.rawValue)
+
+    func request(_ level: StopLevel) { raw.max(level.rawValue, ordering: .acquiringAndReleasing) }
+    var level: StopLevel { StopLevel(rawValue: raw.load(ordering: .acquiring)) ?? .abort }
+}
+
+/// What the coordinator holds to stop one worker from a signal-handling thread: the level, then
 /// the worker's `Wakeup` (libuv's one thread-safe call).
 struct WorkerStopHandle: @unchecked Sendable {
     let signal: StopSignal
     let wakeup: Wakeup?
 
-    func stop(abort: Bool) {
-        signal.request(abort: abort)
+    func stop(_ level: StopLevel) {
+        signal.request(level)
         _ = wakeup?.signal()
     }
 }

@@ -8,6 +8,9 @@ public enum UVOperation: String, Sendable, CustomStringConvertible {
     case timerInit = "timer init"
     case timerStart = "timer start"
     case timerStop = "timer stop"
+    case idleInit = "idle init"
+    case idleStart = "idle start"
+    case idleStop = "idle stop"
     case tcpInit = "tcp init"
     case noDelay = "TCP_NODELAY"
     case bind
