@@ -1,0 +1,192 @@
+@testable import Engine
+import EST
+import Foundation
+import PKI
+import Server
+import XCTest
+
+/// The device and worker state machines, run in-process against an in-process EST server: each
+/// wait state ends at the run's deadline, 202s are followed or counted, a synchronous failure
+/// never recurses, and stops only escalate. Wall-clock bounds are wide (a loaded 2-core debug
+/// build); each is several times what the fixed behaviour needs and far below what the defect took.
+final class DeviceStateTests: XCTestCase {
+    /// Awaiting Retry-After (600 s, capped at the default 60 s wait): the 1 s deadline ends the
+    /// wait, and each pending 202 is counted as the answer it is — nothing is cut off.
+    func testDeadlineEndsTheRetryAfterWaitAndCountsThe202s() throws {
+        let server = try EngineFixture(faults: ["simpleenroll:202:600=1"])
+        let run = try server.run("""
+        devices: {count: 4}
+        lifecycle: [{op: simpleenroll}]
+        load: {closed: {devices: 4}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(run.counters("simpleenroll"), ["202": 4])
+        XCTAssertEqual(run.outcome.cutOff, [:])
+        XCTAssertLessThan(run.wallSeconds, 30, "the Retry-After wait (60 s) outlived the deadline")
+    }
+
+    /// Following 202s: the same request goes again after Retry-After until it is answered; the
+    /// server saw every retry, the run recorded one operation per enrollment.
+    func testFollowing202RepeatsTheRequestUntilAnswered() throws {
+        let server = try EngineFixture(faults: ["simpleenroll:202:0=0.5"])
+        let run = try server.run("""
+        devices: {count: 4}
+        lifecycle: [{op: simpleenroll}]
+        load: {closed: {devices: 4}}
+        onAccepted202: {follow: {maxRetries: 40, maxWaitSeconds: 1}}
+        stop: {operations: 40, durationSeconds: 120}
+        """)
+        let tally = server.stop()
+        XCTAssertEqual(run.counters("simpleenroll"), ["2xx": 40])
+        let pending = tally.injected.filter { $0.key.operation == .simpleenroll }.values.reduce(0, +)
+        XCTAssertGreaterThan(pending, 0)
+        XCTAssertEqual(tally.requests(.simpleenroll), 40 + pending, "each 202 was followed by exactly one repeat")
+    }
+
+    /// countAndStop: the 202 is counted and that device's lifecycle ends (its later steps never run).
+    func testCountAndStopEndsTheDeviceAfterA202() throws {
+        let server = try EngineFixture(faults: ["simpleenroll:202:0=1"])
+        let run = try server.run("""
+        devices: {count: 3}
+        lifecycle: [{op: cacerts}, {op: simpleenroll}, {op: cacerts}]
+        load: {closed: {devices: 3}}
+        onAccepted202: countAndStop
+        stop: {durationSeconds: 120}
+        """)
+        XCTAssertEqual(run.counters("cacerts"), ["2xx": 3])
+        XCTAssertEqual(run.counters("simpleenroll"), ["202": 3])
+        XCTAssertLessThan(run.wallSeconds, 60, "the run should end when every device has stopped")
+    }
+
+    /// Thinking (10 minutes): the deadline ends it.
+    func testDeadlineEndsThinkTime() throws {
+        let server = try EngineFixture()
+        let run = try server.run("""
+        devices: {count: 3}
+        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
+        load: {closed: {devices: 3}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(run.counters("cacerts"), ["2xx": 3])
+        XCTAssertEqual(run.outcome.cutOff, [:])
+        XCTAssertLessThan(run.wallSeconds, 60)
+    }
+
+    /// Awaiting a connection slot (2 new connections a second for 20 devices): the deadline ends
+    /// the waits; the operations that never got a connection are cut off and counted.
+    func testDeadlineEndsConnectionSlotWaitsAndCountsThemCutOff() throws {
+        let server = try EngineFixture()
+        let run = try server.run("""
+        devices: {count: 20}
+        lifecycle: [{op: cacerts}]
+        load: {closed: {devices: 20}}
+        connection: {newPerOperation: true}
+        maxNewConnectionsPerSecond: 2
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertGreaterThan(run.count("cacerts"), 0)
+        XCTAssertGreaterThan(run.outcome.cutOff[.cacerts] ?? 0, 0)
+        XCTAssertTrue(run.outcome.warnings.contains { $0.contains("cut off") }, "\(run.outcome.warnings)")
+        XCTAssertLessThan(run.wallSeconds, 60)
+    }
+
+    /// Awaiting a response that takes 2 minutes: the operation has the drain limit (5 s) after the
+    /// 1 s deadline, then it is cut off — counted and said, not measured.
+    func testDrainLimitCutsOffAResponseThatNeverComes() throws {
+        let server = try EngineFixture(faults: ["simpleenroll:delay:120000=1"])
+        let run = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: simpleenroll}]
+        load: {closed: {devices: 2}}
+        timeoutsMs: {default: 300000}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(run.count("simpleenroll"), 0)
+        XCTAssertEqual(run.outcome.cutOff, [.simpleenroll: 2])
+        XCTAssertTrue(run.outcome.warnings.contains { $0.contains("cut off 2 operation(s)") }, "\(run.outcome.warnings)")
+        XCTAssertGreaterThanOrEqual(run.wallSeconds, 5.5, "the drain limit was not honoured")
+        XCTAssertLessThan(run.wallSeconds, 60, "the drain limit did not end the run")
+    }
+
+    /// A first stop drains, a second aborts at once: operations on the wire are cut off.
+    func testSecondStopAbortsWithoutWaitingForTheDrainLimit() throws {
+        let server = try EngineFixture(faults: ["simpleenroll:delay:120000=1"])
+        let firstStop = StopClock()
+        let run = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: cacerts}, {op: simpleenroll}]
+        load: {closed: {devices: 2}}
+        timeoutsMs: {default: 300000}
+        stop: {durationSeconds: 120}
+        """) { coordinator in
+            // Both devices are on their stalled enrollment once both cacerts were recorded.
+            while coordinator.progress.completed < 2 { usleep(10_000) }
+            firstStop.mark()
+            coordinator.stop()
+            usleep(200_000)
+            coordinator.stop()
+        }
+        XCTAssertTrue(run.outcome.interrupted)
+        XCTAssertEqual(run.counters("cacerts"), ["2xx": 2])
+        XCTAssertEqual(run.outcome.cutOff, [.simpleenroll: 2])
+        XCTAssertLessThan(firstStop.secondsSince(), 4.5, "the abort waited for the 5 s drain limit")
+    }
+
+    /// 10,000 consecutive synchronous failures with zero think time (a bootstrap certificate whose
+    /// key does not match): each next operation starts from the loop, so the stack never grows.
+    func testTenThousandSynchronousFailuresDoNotRecurse() throws {
+        let server = try EngineFixture()
+        let certificate = try server.file("bootstrap.pem", PEM.encode(server.authority.serverCertificate, label: "CERTIFICATE"))
+        let otherKey = try KeyGenerator(type: .p256).generate()
+        let key = try server.file("bootstrap.key", PEM.encode(try otherKey.pkcs8(), label: "PRIVATE KEY"))
+        let run = try server.run("""
+        devices: {count: 1}
+        lifecycle: [{op: simpleenroll}]
+        load: {closed: {devices: 1}}
+        stop: {operations: 10000, durationSeconds: 300}
+        """, target: "  bootstrap: {certificate: \(certificate), key: \(key)}")
+        XCTAssertEqual(run.counters("simpleenroll"), ["tls_error:client_certificate": 10000])
+    }
+
+    /// Channel binding against a server that requires it: bound CSRs are signed after each
+    /// handshake and accepted; unbound ones are refused (a 4xx each) and the run goes on.
+    func testChannelBoundEnrollmentsAndTheirRefusalWithoutBinding() throws {
+        let server = try EngineFixture(channelBinding: true)
+        let bound = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: simpleenroll}, {op: simplereenroll}]
+        load: {closed: {devices: 2}}
+        channelBinding: true
+        stop: {operations: 20, durationSeconds: 120}
+        """)
+        XCTAssertEqual(bound.counters("simpleenroll"), ["2xx": 10])
+        XCTAssertEqual(bound.counters("simplereenroll"), ["2xx": 10])
+        let unbound = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: simpleenroll}]
+        load: {closed: {devices: 2}}
+        stop: {operations: 10, durationSeconds: 120}
+        """)
+        XCTAssertEqual(unbound.count("simpleenroll"), 10)
+        XCTAssertEqual(unbound.outcome.metrics["simpleenroll"]?.outcomes.errors, 10)
+    }
+
+    /// A stop request only escalates: a late drain cannot downgrade an abort.
+    func testStopSignalOnlyEscalates() {
+        let signal = StopSignal()
+        XCTAssertEqual(signal.level, .none)
+        signal.request(.drain)
+        XCTAssertEqual(signal.level, .drain)
+        signal.request(.abort)
+        signal.request(.drain)
+        XCTAssertEqual(signal.level, .abort)
+    }
+}
+
+/// When something happened, readable from the test thread after the run.
+final class StopClock: @unchecked Sendable {
+    private var at: Date?
+    private let lock = NSLock()
+    func mark() { lock.withLock { at = Date() } }
+    func secondsSince() -> Double { lock.withLock { at.map { Date().timeIntervalSince($0) } ?? .infinity } }
+}

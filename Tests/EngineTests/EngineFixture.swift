@@ -1,0 +1,91 @@
+import Engine
+import EST
+import EventLoop
+import Foundation
+import Metrics
+import PKI
+import Server
+import Workload
+import XCTest
+
+/// An in-process EST server on 127.0.0.1 (its own CA, optional faults) and in-process runs of the
+/// engine against it: the engine's behaviour tested without child processes.
+final class EngineFixture {
+    let authority: CertificateAuthority
+    let server: ESTServer
+    let directory: URL
+    /// The root certificate as a PEM file, for `target.caBundle`.
+    let bundlePath: String
+    private var stopped = false
+
+    init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1) throws {
+        authority = try CertificateAuthority()
+        var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
+        var plan = FaultPlan()
+        for f in faults { try plan.add(f) }
+        configuration.faults = plan
+        configuration.requireChannelBinding = channelBinding
+        server = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
+        try server.start()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        bundlePath = directory.appendingPathComponent("root.pem").path
+        try PEM.encode(authority.root, label: "CERTIFICATE").write(toFile: bundlePath, atomically: true, encoding: .utf8)
+    }
+
+    /// Stops the server (once) and returns what it counted.
+    @discardableResult
+    func stop() -> FaultTally {
+        if !stopped {
+            stopped = true
+            server.stop()
+            try? FileManager.default.removeItem(at: directory)  // a temporary folder: leftovers do no harm
+        }
+        return server.faultTally
+    }
+
+    deinit { stop() }
+
+    /// The profile's `target` section for this server.
+    var target: String {
+        """
+        target:
+          url: https://127.0.0.1:\(server.port)
+          caBundle: \(bundlePath)
+        """
+    }
+
+    /// Writes `text` to a file in the fixture's folder and returns its path.
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A finished in-process run, with the wall time it took.
+    struct Run {
+        let outcome: RunCoordinator.Outcome
+        let wallSeconds: Double
+
+        func counters(_ op: String) -> [String: UInt64] {
+            outcome.metrics[op]?.outcomes.byKey ?? [:]
+        }
+
+        func count(_ op: String) -> UInt64 { outcome.metrics[op]?.count ?? 0 }
+    }
+
+    /// Runs `yaml` (the target section is prepended) on `threads` load threads; `during` runs on
+    /// another thread with the coordinator once the run has started (to send stops).
+    /// `target` holds more lines of the target section (indented two spaces).
+    func run(_ yaml: String, threads: Int = 1, target extra: String = "",
+             during: (@Sendable (RunCoordinator) -> Void)? = nil) throws -> Run {
+        let plan = try RunPlan.load(yaml: target + "\n" + (extra.isEmpty ? "" : extra + "\n") + yaml, name: "engine-test")
+        let coordinator = RunCoordinator(plan: plan, threads: threads) { _ in }
+        if let during {
+            Thread.detachNewThread { during(coordinator) }
+        }
+        let start = Date()
+        let outcome = try coordinator.run()
+        return Run(outcome: outcome, wallSeconds: Date().timeIntervalSince(start))
+    }
+}
