@@ -62,8 +62,7 @@ final class EngineDevice: TLSConnectionDelegate {
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
     private var session: TLSResumableSession?
     private var sessionIdentity: [UInt8]?
-    private var parser = HTTPResponseParser(requestMethod: .get)
-    private var request: [UInt8] = []
+    private var exchange = ESTExchange()
     /// Position in the lifecycle, and (open model) operations left in the current pass.
     private var step = 0
     private var passRemaining = 0
@@ -272,8 +271,6 @@ final class EngineDevice: TLSConnectionDelegate {
     private func send(_ op: Operation) {
         guard var link else { return complete(op, .connectError) }
         var op = op
-        parser.reset(requestMethod: op.kind.usesPOST ? .post : .get)
-        request.removeAll(keepingCapacity: true)
         guard let template = settings.templates[op.kind] else { return complete(op, .protocolDeviation) }
         let close = !settings.keepAlive
         if op.kind.usesPOST, settings.channelBinding, let binding = link.tls.session.channelBinding {
@@ -285,20 +282,18 @@ final class EngineDevice: TLSConnectionDelegate {
                 let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer,
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
                 op.stamps.signDoneNs = MonotonicTime.nowNs()
-                template.encode(body: Base64.encode(csr), closeConnection: close, into: &request)
+                exchange.begin(template, body: Base64.encode(csr), closeConnection: close)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
                 return complete(op, .protocolDeviation)
             }
-        } else if op.kind.usesPOST {
-            template.encode(body: credentials.csrBody, closeConnection: close, into: &request)
         } else {
-            template.encode(closeConnection: close, into: &request)
+            exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close)
         }
         link.operations += 1
         self.link = link
         state = .awaitingResponse(op)
-        link.tls.write(request)
+        link.tls.write(exchange.request)
         // The write may have failed synchronously (reported through the delegate): stamp only if not.
         if case .awaitingResponse(var op) = state, op.stamps.writtenNs == 0 {
             op.stamps.writtenNs = MonotonicTime.nowNs()
@@ -345,29 +340,30 @@ final class EngineDevice: TLSConnectionDelegate {
         guard var link else { return }
         var op = op
         op.stamps.completeNs = MonotonicTime.nowNs()
-        if parser.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
+        let response = exchange.response
+        if response.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
             // Pending (RFC 7030 4.2.3): ask again after Retry-After, bounded by the profile.
             op.retries += 1
             var waitMs: UInt64 = 1000
-            if case .seconds(let s)? = parser.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
-            if !parser.keepAlive { closeLink() }
+            if case .seconds(let s)? = response.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
+            if !response.keepAlive { closeLink() }
             timeout.stop()
             state = .awaitingRetryAfter(op)
             arm(wait, ns: min(waitMs, follow.maxWaitMs) * 1_000_000)
             return
         }
-        link.lastStatus = parser.status
+        link.lastStatus = response.status
         self.link = link
         let outcome = judge(op.kind)
         if settings.resumes, let s = link.tls.session.resumableSession { session = s }
-        if !parser.keepAlive { closeLink() }
+        if !response.keepAlive { closeLink() }
         complete(op, outcome)
     }
 
     /// The EST checks of the response (status, media type, base64, certs-only, the issued key).
     private func judge(_ kind: ESTOperation) -> Outcome {
         let verdict = ESTResponseCheck.judge(
-            kind, response: parser, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
+            kind, response: exchange.response, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
             issued: { credentials.certificate = Array($0) }, note: { worker.finding($0.kind, $0.example) })
         switch verdict {
         case .success: return .success2xx
@@ -429,10 +425,10 @@ final class EngineDevice: TLSConnectionDelegate {
             op.stamps.firstByteNs = MonotonicTime.nowNs()
             state = .awaitingResponse(op)
         }
-        switch parser.feed(plaintext) {
+        switch exchange.receive(plaintext) {
         case .needsInput: break
         case .complete: responseComplete(op)
-        case .failed: complete(op, .protocolDeviation)
+        case .failed, .closedBeforeResponse: complete(op, .protocolDeviation)
         }
     }
 
@@ -440,10 +436,10 @@ final class EngineDevice: TLSConnectionDelegate {
         guard let link, link.tls === connection else { return connection.close() }
         switch state {
         case .awaitingResponse(var op):
-            switch parser.finish() {
+            switch exchange.peerClosed() {
             case .complete:
                 responseComplete(op)
-            case _ where op.stamps.firstByteNs == 0 && link.operations > 1 && !op.kind.usesPOST && !op.resent:
+            case .closedBeforeResponse where link.operations > 1 && !op.kind.usesPOST && !op.resent:
                 // The server had closed this kept-alive connection before our request reached it
                 // (after a 4xx without `Connection: close`, or an idle timeout): an idempotent GET is
                 // sent again once on a new connection, its latency still running, as HTTP clients do.

@@ -1,0 +1,59 @@
+import HTTP
+
+/// One request and its response on a client connection, as every estbench client drives it (the
+/// engine's devices and `probe`): the request written into a reused buffer, the response parsed
+/// as its bytes arrive, the peer's close judged. No I/O and no clock: the caller writes `request`
+/// and feeds what it reads. One per connection owner, reused from request to request.
+public struct ESTExchange: Sendable {
+    /// What the last `receive` or `peerClosed` call came to.
+    public enum Step: Equatable, Sendable {
+        case needsInput
+        /// The response is complete (read it from `response`); `extraBytes` arrived after it in
+        /// the same read (a pipelined or unsolicited message the peer should not have sent).
+        case complete(extraBytes: Int)
+        /// The peer closed before any byte of the response.
+        case closedBeforeResponse
+        /// The bytes are not an acceptable response, or the peer's close cut it short: `error` says which.
+        case failed(HTTPError)
+    }
+
+    /// The response being read (complete after `.complete`).
+    public private(set) var response: HTTPResponseParser
+    /// The request as last encoded: write these bytes.
+    public private(set) var request: [UInt8] = []
+
+    public init(limits: HTTPLimits = HTTPLimits()) {
+        response = HTTPResponseParser(limits: limits)
+    }
+
+    /// Starts the next exchange: `template` with `body` (nil: none) into `request`, the parser reset.
+    public mutating func begin(_ template: HTTPRequestTemplate, body: [UInt8]?, closeConnection: Bool) {
+        response.reset(requestMethod: template.method)
+        request.removeAll(keepingCapacity: true)
+        if let body {
+            template.encode(body: body, closeConnection: closeConnection, into: &request)
+        } else {
+            template.encode(closeConnection: closeConnection, into: &request)
+        }
+    }
+
+    /// Response bytes as they arrive.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer) -> Step {
+        switch response.feed(bytes) {
+        case .needsInput: return .needsInput
+        case .complete(let consumed): return .complete(extraBytes: bytes.count - consumed)
+        case .failed(let error): return .failed(error)
+        }
+    }
+
+    /// The peer will send no more: a close-delimited body ends here; anything else short of a
+    /// complete response is a failure (or, before its first byte, `.closedBeforeResponse`).
+    public mutating func peerClosed() -> Step {
+        switch response.finish() {
+        case .needsInput: return .failed(.closedBeforeMessage)
+        case .complete: return .complete(extraBytes: 0)
+        case .failed(.closedBeforeMessage): return .closedBeforeResponse
+        case .failed(let error): return .failed(error)
+        }
+    }
+}
