@@ -36,6 +36,7 @@ final class ServeProcess {
             port = ServeProcess.listeningPort(Substring(line))!
         } catch {
             process.terminate()
+            try? FileManager.default.removeItem(at: directory)
             throw error
         }
         bundle = caDirectory + "/cacerts.pem"
