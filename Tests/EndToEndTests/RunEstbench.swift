@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The real `estbench` binary, built beside the test bundle.
 let estbenchBinary: URL = {
@@ -15,16 +16,13 @@ func runEstbench(_ arguments: [String], tool: URL? = nil) throws -> (status: Int
     let process = Process()
     process.executableURL = tool ?? estbenchBinary
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let output = ProcessOutput(process)
     process.standardInput = FileHandle.nullDevice
     try process.run()
     terminateAfterDeadline(process)
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    let (o, e) = try output.waitForEnd(timeout: 180)
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), e)
 }
 
 /// Tests never wait forever on a child: after `seconds` it is terminated (and the test fails on its output).
@@ -32,4 +30,13 @@ func terminateAfterDeadline(_ process: Process, seconds: Double = 120) {
     DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
         if process.isRunning { process.terminate() }
     }
+}
+
+/// The completed operations a piped `estbench run` progress line reports
+/// ("progress: 5.00 s  123 ops  24 ops/s  0 errors  p99 …"), nil for any other line.
+func progressOperations(_ line: Substring) -> Int? {
+    guard line.hasPrefix("progress: ") else { return nil }
+    let words = line.split(separator: " ")
+    guard let ops = words.firstIndex(of: "ops"), ops > words.startIndex else { return nil }
+    return Int(words[ops - 1])
 }

@@ -1,8 +1,10 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `estbench serve` started by a test on 127.0.0.1 (port chosen by the kernel), bounded by its own
-/// --duration, stopped with SIGTERM at the end of the test.
+/// --duration, stopped with SIGTERM at the end of the test. A server that does not come up fails
+/// the test with everything it said.
 final class ServeProcess {
     let process = Process()
     let directory: URL
@@ -10,53 +12,55 @@ final class ServeProcess {
     /// The CA bundle (root, PEM) and the CA directory.
     let bundle: String
     let caDirectory: String
-    private let output = Pipe()
+    let output: ProcessOutput
 
     init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-serve-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         caDirectory = directory.appendingPathComponent("ca").path
         process.executableURL = estbenchBinary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--threads", "2", "--duration", "120", "--ca-dir", caDirectory] + arguments
+        // --duration only bounds a server whose test died; a test stops it long before.
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        output = ProcessOutput(process)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        terminateAfterDeadline(process, seconds: 180)
-        var text = ""
-        var found: UInt16?
-        let deadline = Date().addingTimeInterval(20)
-        while found == nil && Date() < deadline {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "https://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "/") {
-                found = UInt16(text[range.upperBound..<end])
+        terminateAfterDeadline(process, seconds: 600)
+        // Ready when it says where it listens: "estbench serve: https://127.0.0.1:PORT/.well-known/est/ — …".
+        do {
+            let line = try output.waitForLine(on: .stdout, "listening line (estbench serve: https://127.0.0.1:PORT/…)") {
+                ServeProcess.listeningPort($0) != nil
             }
-        }
-        guard let found else {
+            port = ServeProcess.listeningPort(Substring(line))!
+        } catch {
             process.terminate()
-            throw XCTSkip("estbench serve did not start: \(text)")
+            try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        port = found
         bundle = caDirectory + "/cacerts.pem"
+    }
+
+    private static func listeningPort(_ line: Substring) -> UInt16? {
+        let prefix = "estbench serve: https://127.0.0.1:"
+        guard line.hasPrefix(prefix) else { return nil }
+        return line.dropFirst(prefix.count).split(separator: "/").first.flatMap { UInt16($0) }
     }
 
     func url(_ operation: String, label: String? = nil) -> String {
         "https://127.0.0.1:\(port)/.well-known/est/" + (label.map { $0 + "/" } ?? "") + operation
     }
 
-    /// SIGTERM, then the rest of standard output (the stop line with the counts).
+    /// SIGTERM, then all of standard output (ending with the stop line and the counts).
     @discardableResult
     func stop() -> String {
         if process.isRunning { process.terminate() }
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        let text: String
+        do { text = String(decoding: try output.waitForEnd().stdout, as: UTF8.self) } catch { text = "\(error)" }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
-        return String(decoding: rest, as: UTF8.self)
+        return text
     }
 }
 
@@ -67,16 +71,14 @@ func tool(_ arguments: [String], input: Data? = nil, in directory: String? = nil
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let output = ProcessOutput(process)
+    let inp = Pipe()
     process.standardInput = inp
     try process.run()
     terminateAfterDeadline(process, seconds: 60)
     if let input { inp.fileHandleForWriting.write(input) }
     try inp.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    let (o, e) = try output.waitForEnd()
     process.waitUntilExit()
-    return (process.terminationStatus, o, String(decoding: e, as: UTF8.self))
+    return (process.terminationStatus, o, e)
 }

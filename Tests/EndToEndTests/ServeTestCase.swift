@@ -31,7 +31,7 @@ class ServeTestCase: XCTestCase {
     func curl(_ server: ServeProcess, _ operation: String, post file: String? = nil, contentType: String = "application/pkcs10",
               extra: [String] = []) throws -> (code: Int, headers: String, body: Data, exit: Int32) {
         let headers = path("headers-\(UUID().uuidString)")
-        var args = ["curl", "-s", "-o", "-", "-D", headers, "-w", "", "--cacert", server.bundle, "--max-time", "10"]
+        var args = ["curl", "-s", "-o", "-", "-D", headers, "-w", "", "--cacert", server.bundle, "--max-time", "60"]
         if let file { args += ["-H", "Content-Type: \(contentType)", "--data-binary", "@\(file)"] }
         let r = try tool(args + extra + [server.url(operation)])
         let h = (try? String(contentsOfFile: headers, encoding: .utf8)) ?? ""

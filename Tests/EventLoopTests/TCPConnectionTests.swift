@@ -123,7 +123,7 @@ final class TCPConnectionTests: XCTestCase {
 
         let startNs = MonotonicTime.nowNs()
         test.run()
-        XCTAssertLessThan(MonotonicTime.nowNs() - startNs, 4_000_000_000)
+        XCTAssertLessThan(MonotonicTime.nowNs() - startNs, 30_000_000_000, "well before the 60 s timeout")
         XCTAssertFalse(test.watchdogFired)
         test.close()
         XCTAssertEqual(probe.events, ["connect", "close"])

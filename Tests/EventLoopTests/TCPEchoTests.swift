@@ -152,7 +152,7 @@ final class TCPEchoTests: XCTestCase {
     /// 200 clients connect at once to one listener, each exchanges one message and closes.
     func test200ConcurrentConnectionsAllComplete() throws {
         let clientCount = 200
-        let test = try TestLoop(timeoutMs: 10_000)
+        let test = try TestLoop()
         let server = ListenerProbe()
         var serverSides: [ConnectionProbe] = []
         server.onAccept = { connection in

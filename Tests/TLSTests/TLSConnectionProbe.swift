@@ -44,7 +44,7 @@ final class WatchedLoop {
     private var watchdog: EventLoop.Timer?
     private(set) var timedOut = false
 
-    init(seconds: UInt64 = 10) throws {
+    init(seconds: UInt64 = 60) throws {
         loop = try Loop()
         let t = try EventLoop.Timer(loop: loop) { [unowned self] in
             self.timedOut = true

@@ -2,7 +2,7 @@ import Foundation
 import PKI
 
 /// `openssl s_server -www` on 127.0.0.1 on a port it picks, with a fresh self-signed certificate;
-/// stopped at the end of the test (and bounded by a timeout of its own).
+/// stopped at the end of the test (and bounded by a timeout of its own, far beyond any test's length).
 public final class OpenSSLServer {
     let process = Process()
     let directory: URL
@@ -31,7 +31,7 @@ public final class OpenSSLServer {
         certificate = der
         certificateFile = certPath
 
-        var arguments = ["timeout", "30", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", certPath, "-key", keyPath, "-www"]
+        var arguments = ["timeout", "600", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", certPath, "-key", keyPath, "-www"]
         if let clientCA {
             let caPath = directory.appendingPathComponent("ca.pem").path
             try PEM.encode(clientCA, label: "CERTIFICATE").write(toFile: caPath, atomically: true, encoding: .utf8)
@@ -39,27 +39,20 @@ public final class OpenSSLServer {
         }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments + extraArguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        let output = ProcessOutput(process)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Wait (bounded) for "ACCEPT 127.0.0.1:PORT".
-        var text = ""
-        let deadline = Date().addingTimeInterval(10)
-        var found: UInt16?
-        while found == nil && Date() < deadline {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),
-               let p = line.split(separator: ":").last.flatMap({ UInt16($0.trimmingCharacters(in: .whitespaces)) }) {
-                found = p
+        // Ready when it says "ACCEPT 127.0.0.1:PORT".
+        let found: UInt16
+        do {
+            let line = try output.waitForLine(on: .stdout, "ACCEPT line") { $0.hasPrefix("ACCEPT ") }
+            guard let p = line.split(separator: ":").last.flatMap({ UInt16($0.trimmingCharacters(in: .whitespaces)) }) else {
+                throw OpenSSLServerError.setup("s_server did not report its port: \(output.stdout)\n\(output.stderr)")
             }
-        }
-        guard let found else {
+            found = p
+        } catch {
             process.terminate()
-            throw OpenSSLServerError.setup("s_server did not report its port: \(text)")
+            throw error
         }
         port = found
     }
