@@ -26,6 +26,10 @@ final class ProbeRun {
     var records: [ProbeRecord] = []
     var ticket: TLSResumableSession?
     private var lanes: [ProbeLane] = []
+    /// Lanes whose next request starts on the next loop iteration, and the idle handle that runs them.
+    private var ready: [ProbeLane] = []
+    private var readyTurn: [ProbeLane] = []
+    private var readyIdle: Idle?
 
     init(loop: Loop, context: TLSContext, target: ProbeTarget, template: HTTPRequestTemplate, settings: Settings,
          onRecord: @escaping (ProbeRecord) -> Void) {
@@ -38,13 +42,38 @@ final class ProbeRun {
     }
 
     func run() throws -> [ProbeRecord] {
+        let idle = try Idle(loop: loop) {}
+        idle.handler = { [unowned self] in self.runReadyTurn() }
+        readyIdle = idle
         for _ in 0..<min(settings.concurrency, settings.count) {
             let lane = try ProbeLane(run: self)
             lanes.append(lane)
-            lane.startNext()
+            enqueueReady(lane)
         }
         _ = loop.run()
         return records.sorted { $0.index < $1.index }
+    }
+
+    /// `lane` takes its next request on the next loop iteration.
+    func enqueueReady(_ lane: ProbeLane) {
+        ready.append(lane)
+        guard ready.count == 1, let idle = readyIdle else { return }
+        do { try idle.start() } catch {
+            // uv_idle_start fails only on a closing handle, closed only once every lane is done.
+            preconditionFailure("probe ready list: \(error)")
+        }
+    }
+
+    private func runReadyTurn() {
+        swap(&ready, &readyTurn)
+        for lane in readyTurn { lane.readyTurn() }
+        readyTurn.removeAll(keepingCapacity: true)
+        guard ready.isEmpty else { return }
+        readyIdle?.stop()
+        if lanes.allSatisfy({ if case .done = $0.state { return true } else { return false } }) {
+            readyIdle?.close()
+            readyIdle = nil
+        }
     }
 
     func take() -> Int? {
