@@ -54,7 +54,7 @@ public enum ESTResponseCheck {
         do {
             // A stray trailing NUL is tolerated by the decoder (and noted above as a finding).
             message = try response.withBody { body in
-                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decodingBase64(body).message }
+                Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decoding(estBody: body).message }
             }.get()
         } catch {
             if case .base64 = error { return .invalid(.base64) }

@@ -1,3 +1,4 @@
+import EST
 import PKI
 
 /// What one virtual device owns: its key and CSR (from the pool, made before the clock starts) and
@@ -14,7 +15,7 @@ final class DeviceCredentials {
     init(index: Int, key: PrivateKey, csr: ArraySlice<UInt8>) {
         self.index = index
         self.key = key
-        csrBody = Base64.encode(csr)
+        csrBody = ESTBody.encode(csr)
         requestedSubject = (try? CSRView(der: csr)).map { Array($0.subject) } ?? []
     }
 }

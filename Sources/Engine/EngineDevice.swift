@@ -282,7 +282,7 @@ final class EngineDevice: TLSConnectionDelegate {
                 let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer,
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
                 op.stamps.signDoneNs = MonotonicTime.nowNs()
-                exchange.begin(template, body: Base64.encode(csr), closeConnection: close)
+                exchange.begin(template, body: ESTBody.encode(csr), closeConnection: close)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
                 return complete(op, .protocolDeviation)

@@ -106,17 +106,6 @@ public enum Base64 {
         return try decodeContiguous(Array(text)).get()
     }
 
-    /// An EST body (RFC 8951 leniency): stray trailing NUL bytes, seen from real servers and
-    /// clients, are dropped before decoding.
-    public static func decodeBody(_ body: some Collection<UInt8>) throws(DecodeError) -> [UInt8] {
-        if let result = body.withContiguousStorageIfAvailable({ (b: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], DecodeError> in
-            var n = b.count
-            while n > 0 && b[n - 1] == 0 { n -= 1 }
-            return decodeContiguous(UnsafeBufferPointer(rebasing: b[0..<n]))
-        }) { return try result.get() }
-        return try decodeBody(Array(body))
-    }
-
     public static func decode(_ text: [UInt8]) throws(DecodeError) -> [UInt8] {
         try text.withUnsafeBufferPointer { decodeContiguous($0) }.get()
     }

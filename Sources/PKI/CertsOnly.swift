@@ -53,13 +53,6 @@ public struct CertsOnly: Sendable {
 
     public init(der: [UInt8]) throws(ParseError) { try self.init(der: der[...]) }
 
-    /// Parses a base64 body (as EST sends it, trailing NULs tolerated): decoded once, then read in place.
-    public static func decodingBase64(_ body: some Collection<UInt8>) throws(ParseError) -> (der: [UInt8], message: CertsOnly) {
-        let der: [UInt8]
-        do { der = try Base64.decodeBody(body) } catch { throw .base64(error) }
-        return (der, try CertsOnly(der: der))
-    }
-
     /// SignedData's fields after `version`, `digestAlgorithms` and `encapContentInfo`.
     private static func signedData(_ der: ArraySlice<UInt8>) throws(ParseError) -> DERReader {
         var contentInfo: DERReader

@@ -55,6 +55,6 @@ extension ESTService {
         guard let der = try? Base64.decode(body), let message = try? CertsOnly(der: der),
               let first = message.certificates.first, let view = try? CertificateView(der: first),
               let issued = try? issueForNewKey(subject: view.subject, attributes: [][...]) else { return nil }
-        return Base64.encode(issued.certsOnly)
+        return ESTBody.encode(issued.certsOnly)
     }
 }

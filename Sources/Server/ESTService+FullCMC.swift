@@ -23,12 +23,12 @@ extension ESTService {
             return text(faultTemplates.unsupportedMediaType, "expected Content-Type \(ESTMediaType.cmcRequest)\n")
         }
         let der: [UInt8]
-        do { der = try Base64.decodeBody(request.body) } catch { return text(faultTemplates.badRequest, "CMC body is not base64: \(error)\n") }
+        do { der = try ESTBody.decode(request.body) } catch { return text(faultTemplates.badRequest, "CMC body is not base64: \(error)\n") }
         let outcome = processPKIData(der, request: request)
         guard let response = try? encodeResponse(outcome) else {
             return text(faultTemplates.internalError, "CMC response could not be signed\n")
         }
-        return ServerResponse(template: faultTemplates.cmcResponse, body: Base64.encode(response))
+        return ServerResponse(template: faultTemplates.cmcResponse, body: ESTBody.encode(response))
     }
 
     /// Reads the request and issues what it asks; every problem becomes a failure outcome.

@@ -31,9 +31,9 @@ extension ESTService {
         var body: [UInt8] = []
         let boundary = ResponseTemplates.boundary
         body += Array("--\(boundary)\r\nContent-Type: \(ESTMediaType.pkcs8)\r\n\r\n".utf8)
-        body += Base64.encode(pkcs8)
+        body += ESTBody.encode(pkcs8)
         body += Array("\r\n--\(boundary)\r\nContent-Type: \(ESTMediaType.certsOnly)\r\n\r\n".utf8)
-        body += Base64.encode(issued.certsOnly)
+        body += ESTBody.encode(issued.certsOnly)
         body += Array("\r\n--\(boundary)--\r\n".utf8)
         return ServerResponse(template: faultTemplates.serverKeyGen, body: body)
     }

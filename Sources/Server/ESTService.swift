@@ -45,8 +45,8 @@ final class ESTService {
         cmsSigner = try Signer(key: authority.issuingKey)
         basic = BasicAuthenticator(users: configuration.users)
         responses = try ResponseTemplates()
-        cacertsBody = Base64.encode(authority.cacerts)
-        csrattrsBody = Base64.encode(configuration.csrAttributes
+        cacertsBody = ESTBody.encode(authority.cacerts)
+        csrattrsBody = ESTBody.encode(configuration.csrAttributes
             ?? ESTService.csrAttributes(for: authority.issuingKey.type, channelBinding: configuration.requireChannelBinding))
         random = FaultDraw(seed: configuration.faults.seed &+ UInt64(worker) &* 0x9E37_79B9)
         serverKeyGenerator = try KeyGenerator(type: .p256)
@@ -124,7 +124,7 @@ final class ESTService {
         guard let type = request.contentType, type.lowercased().hasPrefix(ESTMediaType.pkcs10) else {
             return .refused(text(responses.unsupportedMediaType, "expected Content-Type \(ESTMediaType.pkcs10)\n"))
         }
-        do { return .der(try Base64.decodeBody(request.body)) } catch {
+        do { return .der(try ESTBody.decode(request.body)) } catch {
             return .refused(text(responses.badRequest, "CSR body is not base64: \(error)\n"))
         }
     }
@@ -144,7 +144,7 @@ final class ESTService {
         do {
             let issued = try issuer.issue(view)
             issuedFlag = true
-            return ServerResponse(template: responses.certsOnly, body: Base64.encode(issued.certsOnly))
+            return ServerResponse(template: responses.certsOnly, body: ESTBody.encode(issued.certsOnly))
         } catch {
             if error.isRequestError { return text(responses.badRequest, "CSR refused: \(error)\n") }
             return text(responses.internalError, "issuance failed\n")

@@ -44,16 +44,6 @@ final class Base64Tests: XCTestCase {
 }
 
 extension Base64Tests {
-    /// EST bodies: trailing NULs are dropped; a NUL anywhere else is still an error.
-    func testBodyDecodingToleratesTrailingNUL() throws {
-        XCTAssertEqual(try Base64.decodeBody(Array("Zm9v\n".utf8) + [0, 0]), Array("foo".utf8))
-        XCTAssertEqual(try Base64.decodeBody(Array("Zm9v".utf8)[...]), Array("foo".utf8))
-        XCTAssertThrowsError(try Base64.decodeBody(Array("Zm".utf8) + [0] + Array("9v".utf8)))
-        XCTAssertThrowsError(try Base64.decode(Array("Zm9v".utf8) + [0]), "plain decode stays strict")
-    }
-}
-
-extension Base64Tests {
     /// The four-at-a-time path and the byte path agree: odd line lengths (quanta split across
     /// lines), slices, and an error anywhere in a quantum reports its exact offset.
     func testQuantumPathMatchesOddWrappingAndReportsExactOffsets() throws {
@@ -63,7 +53,7 @@ extension Base64Tests {
             for lineLength in [0, 1, 3, 5, 7, 64, 76] {
                 let text = Base64.encode(bytes, lineLength: lineLength)
                 XCTAssertEqual(try Base64.decode(text), bytes, "length \(length), lines of \(lineLength)")
-                XCTAssertEqual(try Base64.decodeBody(text[...]), bytes)
+                XCTAssertEqual(try Base64.decode(text[...]), bytes)
                 // A slice that does not start at index 0 (a generic caller) decodes the same.
                 let padded: [UInt8] = [0x41] + text
                 XCTAssertEqual(try Base64.decode(padded[1...]), bytes)

@@ -94,7 +94,7 @@ final class ChannelBindingTests: XCTestCase {
             case (.tls12, .tlsUnique?), (.tls13, .tlsExporter?): break
             default: XCTFail("\(version): \(String(describing: ok.binding))")
             }
-            let issued = try CertsOnly.decodingBase64(ok.body).message
+            let issued = try CertsOnly.decoding(estBody: ok.body).message
             XCTAssertNotNil(try issued.issued(matching: ok.signer.key.publicKeyInfo))
 
             // The value of an earlier connection does not bind this one.
