@@ -18,6 +18,8 @@ final class EngineDevice: TLSConnectionDelegate {
         var retries = 0
         /// Already sent again once on a new connection after its kept-alive one closed unanswered.
         var resent = false
+        /// It opened a new connection (so a failure before the handshake was a failure to connect).
+        var opened = false
     }
 
     /// Where the device is. The `wait` timer runs only in the three waiting states (the state says
@@ -38,6 +40,9 @@ final class EngineDevice: TLSConnectionDelegate {
         case awaitingRetryAfter(Operation)
         /// Think time after a step: `wait` ends it.
         case thinking
+        /// The last connection attempt failed: `wait` ends the backoff (exponential, jittered,
+        /// capped at `maxBackoffNs`), then the next operation begins — no connect storm.
+        case backingOff
         /// Timers and connection closed, the worker told. Nothing happens any more.
         case finished
     }
@@ -72,6 +77,10 @@ final class EngineDevice: TLSConnectionDelegate {
     private var drawState: UInt64 = 0
     private let wait: EventLoop.Timer
     private let timeout: EventLoop.Timer
+    /// Connection attempts failed in a row (reset by a completed handshake).
+    private var connectFailures = 0
+    static let firstBackoffNs: UInt64 = 10_000_000
+    static let maxBackoffNs: UInt64 = 1_000_000_000
 
     init(worker: EngineWorker, credentials: DeviceCredentials) throws(UVError) {
         self.worker = worker
@@ -120,7 +129,7 @@ final class EngineDevice: TLSConnectionDelegate {
     /// operation still waiting for a connection slot is cut off); one on the wire may finish.
     func stop() {
         switch state {
-        case .parked, .ready, .thinking:
+        case .parked, .ready, .thinking, .backingOff:
             finishDevice()
         case .awaitingConnectionSlot(let op):
             worker.cutOff(op.kind)
@@ -155,7 +164,7 @@ final class EngineDevice: TLSConnectionDelegate {
             op.stamps.firstByteNs = 0
             op.stamps.completeNs = 0
             dispatch(op)
-        case .thinking:
+        case .thinking, .backingOff:
             begin(scheduledNs: nil)
         case .parked, .ready, .connecting, .awaitingResponse, .finished:
             break
@@ -166,7 +175,7 @@ final class EngineDevice: TLSConnectionDelegate {
         switch state {
         case .connecting(let op), .awaitingResponse(let op):
             complete(op, .timeout)
-        case .parked, .ready, .awaitingConnectionSlot, .awaitingRetryAfter, .thinking, .finished:
+        case .parked, .ready, .awaitingConnectionSlot, .awaitingRetryAfter, .thinking, .backingOff, .finished:
             break
         }
     }
@@ -224,7 +233,8 @@ final class EngineDevice: TLSConnectionDelegate {
 
     /// A new connection for `op` (after the new-connection cap admits it). Every failure path
     /// closes what it opened and ends the operation; none of them recurses into the next one.
-    private func open(_ op: Operation) {
+    private func open(_ operation: Operation) {
+        var op = operation
         if let notBefore = worker.admitConnection() {
             // Over the new-connection cap: wait (the operation's latency keeps running).
             state = .awaitingConnectionSlot(op)
@@ -254,6 +264,7 @@ final class EngineDevice: TLSConnectionDelegate {
             return complete(op, .tlsError(alert: "client_certificate"))
         }
         connection.delegate = self
+        op.opened = true
         link = Link(tls: connection, identity: identity)
         sessionIdentity = identity
         state = .connecting(op)
@@ -328,12 +339,27 @@ final class EngineDevice: TLSConnectionDelegate {
                 return
             }
         }
-        if think > 0 {
+        if op.opened && op.stamps.tlsDoneNs == 0 && outcome.isError && !outcome.receivedResponse {
+            // The connection could not be made: back off before the next attempt (a refused port
+            // must not be hammered in a tight loop), at least as long as the think time.
+            connectFailures += 1
+            state = .backingOff
+            arm(wait, ns: max(think * 1_000_000, backoffNs()))
+        } else if think > 0 {
             state = .thinking
             arm(wait, ns: think * 1_000_000)
         } else {
             makeReady(scheduledNs: nil)
         }
+    }
+
+    /// Exponential from 10 ms, capped at 1 s, with jitter over its upper half (seeded per device),
+    /// so devices that failed together do not retry together.
+    private func backoffNs() -> UInt64 {
+        let shift = UInt64(min(connectFailures - 1, 20))
+        let ceiling = min(EngineDevice.maxBackoffNs, EngineDevice.firstBackoffNs << shift)
+        drawState &+= 0x9E37_79B9_7F4A_7C15
+        return ceiling / 2 + EngineDevice.scramble(drawState) % (ceiling / 2 + 1)
     }
 
     private func responseComplete(_ op: Operation) {
@@ -415,47 +441,78 @@ final class EngineDevice: TLSConnectionDelegate {
         op.stamps.connectStartNs = connection.connectStartNs
         op.stamps.connectedNs = connection.connectedNs
         op.stamps.tlsDoneNs = connection.handshakeDoneNs
+        connectFailures = 0
         worker.handshake(connection.session)
         send(op)
     }
 
     func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
-        guard case .awaitingResponse(var op) = state, link?.tls === connection else { return }
+        guard link?.tls === connection else { return }
+        guard case .awaitingResponse(var op) = state else {
+            // Bytes while no request is outstanding: whatever they answer, it is not a request of
+            // ours. The connection's framing is in doubt: it is closed, the next operation opens another.
+            worker.finding("unsolicited_bytes", "\(plaintext.count) byte(s) arrived while no request was outstanding: "
+                           + EngineDevice.excerpt(plaintext))
+            return closeLink()
+        }
         if op.stamps.firstByteNs == 0 {
             op.stamps.firstByteNs = MonotonicTime.nowNs()
             state = .awaitingResponse(op)
         }
         switch exchange.receive(plaintext) {
         case .needsInput: break
+        case .complete(let extra) where extra > 0:
+            // More than the response in the same read: two answers to one request, and which is
+            // ours cannot be told. A protocol deviation; the connection is not used again.
+            worker.finding("unsolicited_bytes", "\(extra) byte(s) after the response to \(op.kind): "
+                           + EngineDevice.excerpt(UnsafeRawBufferPointer(rebasing: plaintext[(plaintext.count - extra)...])))
+            closeLink()
+            complete(op, .protocolDeviation)
         case .complete: responseComplete(op)
         case .failed, .closedBeforeResponse: complete(op, .protocolDeviation)
         }
     }
 
+    /// The first line of unexpected bytes, for an example.
+    static func excerpt(_ bytes: UnsafeRawBufferPointer) -> String {
+        let line = bytes.prefix(80).prefix { $0 != 0x0D && $0 != 0x0A }
+        return "\"" + String(decoding: line.map { $0 >= 0x20 && $0 < 0x7F ? $0 : 0x3F }, as: UTF8.self) + "\""
+    }
+
+    /// Whether `op`, unanswered on a kept-alive connection the server closed, goes again once on a
+    /// new connection: a GET always (the server may have closed an idle connection as our request
+    /// crossed), a POST when the last answer on it was a 4xx — a server that closes after a 4xx
+    /// without saying so never read the request that followed.
+    private func mayResend(_ op: Operation, _ link: Link) -> Bool {
+        op.stamps.firstByteNs == 0 && link.operations > 1 && !op.resent
+            && (!op.kind.usesPOST || (400...499).contains(link.lastStatus))
+    }
+
+    private func resend(_ operation: Operation, after link: Link) {
+        if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
+        var op = operation
+        op.resent = true
+        op.stamps.writtenNs = 0
+        closeLink()
+        open(op)
+    }
+
     func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {
         guard let link, link.tls === connection else { return connection.close() }
         switch state {
-        case .awaitingResponse(var op):
+        case .awaitingResponse(let op):
             switch exchange.peerClosed() {
             case .complete:
                 responseComplete(op)
-            case .closedBeforeResponse where link.operations > 1 && !op.kind.usesPOST && !op.resent:
-                // The server had closed this kept-alive connection before our request reached it
-                // (after a 4xx without `Connection: close`, or an idle timeout): an idempotent GET is
-                // sent again once on a new connection, its latency still running, as HTTP clients do.
-                // An enrollment POST is not repeated: it counts as failed.
-                if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
-                op.resent = true
-                op.stamps.writtenNs = 0
-                closeLink()
-                open(op)
+            case .closedBeforeResponse where mayResend(op, link):
+                resend(op, after: link)
             default:
                 // Closed before any response byte: the connection failed, as with a reset (which libuv
                 // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
                 if op.stamps.firstByteNs == 0 && (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
                 complete(op, op.stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
             }
-        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot:
+        case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot:
             // An idle kept-alive connection closed: the next operation opens a new one.
             if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
         case .connecting, .finished:
@@ -465,12 +522,19 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
-        guard link?.tls === connection else { return }
+        guard let link, link.tls === connection else { return }
         switch state {
+        case .awaitingResponse(let op) where mayResend(op, link):
+            if case .transport = error {
+                // A reset instead of a FIN (the server closed with our request unread).
+                return resend(op, after: link)
+            }
+            closeLink()
+            complete(op, EngineDevice.outcome(of: error))
         case .connecting(let op), .awaitingResponse(let op):
             closeLink()
             complete(op, EngineDevice.outcome(of: error))
-        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
+        case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             // An idle connection failed: it is closing, and the next operation opens a new one.
             closeLink()
         }
@@ -482,7 +546,7 @@ final class EngineDevice: TLSConnectionDelegate {
         switch state {
         case .connecting(let op), .awaitingResponse(let op):
             complete(op, .protocolDeviation)
-        case .parked, .ready, .thinking, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
+        case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             break
         }
     }

@@ -532,6 +532,69 @@ final class RunTests: XCTestCase {
         XCTAssertNotNil(findings["closed_after_4xx"], "\(findings)")
     }
 
+    /// The same quirk on enrollments: a POST sent into the connection the server is closing after
+    /// its 401 (FIN or, with our request unread, RST) goes again on a new connection — every
+    /// operation is the 401 it got, none a connection error (was 401 ×954 with connect_error ×953).
+    func testCloseAfter4xxOnEnrollmentsIsNotAConnectError() throws {
+        let server = try PythonTLSServer(handler: """
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get('Content-Length', '0')))
+                self.send_response(401)
+                self.send_header('Content-Length', '0')
+                self.end_headers()
+                self.close_connection = True
+        """)
+        defer { server.stop() }
+        let r = try runProfile("""
+        target:
+          url: https://127.0.0.1:\(server.port)
+          caBundle: \(server.directory)/c.pem
+        devices:
+          count: 2
+        lifecycle:
+          - op: simpleenroll
+        load:
+          closed:
+            devices: 2
+        stop:
+          operations: 20
+        """)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let counters = operation(r.json, "simpleenroll")?["counters"] as? [String: Int] ?? [:]
+        XCTAssertEqual(counters, ["401": 20], "every enrollment got its 401; none is a connection error")
+    }
+
+    /// Two answers to one request in the same read (a 404, then an unsolicited 503): which one is
+    /// ours cannot be told, so the operation is a protocol deviation, the connection is dropped and
+    /// the 503 is never taken as the next request's answer.
+    func testBytesAfterTheResponseAreADeviationNotTheNextAnswer() throws {
+        let server = try PythonTLSServer(handler: """
+            def do_GET(self):
+                self.wfile.write(b'HTTP/1.1 404 Not Found\\r\\nContent-Length: 0\\r\\n\\r\\n'
+                                 b'HTTP/1.1 503 Service Unavailable\\r\\nContent-Length: 0\\r\\n\\r\\n')
+                self.wfile.flush()
+        """)
+        defer { server.stop() }
+        let r = try runProfile("""
+        target:
+          url: https://127.0.0.1:\(server.port)
+          caBundle: \(server.directory)/c.pem
+        devices:
+          count: 2
+        lifecycle:
+          - op: cacerts
+        load:
+          closed:
+            devices: 2
+        stop:
+          operations: 10
+        """)
+        let counters = operation(r.json, "cacerts")?["counters"] as? [String: Int] ?? [:]
+        XCTAssertEqual(counters, ["protocol_deviation": 10], r.stdout + r.stderr)
+        let findings = r.json?["findings"] as? [String: [String: Any]] ?? [:]
+        XCTAssertEqual(findings["unsolicited_bytes"]?["count"] as? Int, 10, "\(findings)")
+    }
+
     func testDeviationsAreFindings() throws {
         let server = try PythonTLSServer(setup: """
         body = base64.b64encode(open(sys.argv[1] + '/p7.der', 'rb').read()) + b'\\x00'

@@ -3,7 +3,11 @@ import EST
 import Foundation
 import PKI
 import Server
+import Workload
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The device and worker state machines, run in-process against an in-process EST server: each
 /// wait state ends at the run's deadline, 202s are followed or counted, a synchronous failure
@@ -189,4 +193,44 @@ final class StopClock: @unchecked Sendable {
     private let lock = NSLock()
     func mark() { lock.withLock { at = Date() } }
     func secondsSince() -> Double { lock.withLock { at.map { Date().timeIntervalSince($0) } ?? .infinity } }
+}
+
+/// Connect failures back off per device instead of a tight loop.
+final class ConnectBackoffTests: XCTestCase {
+    /// A port nothing listens on (bound once, then closed).
+    static func refusedPort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(bound)
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Eight devices against a refused port for 2 s: each backs off from 10 ms towards 1 s, so a
+    /// few dozen attempts in all — not the hundreds of thousands a tight loop made.
+    func testARefusedPortIsNotHammered() throws {
+        let fixture = try EngineFixture()
+        let port = try Self.refusedPort()
+        let plan = try RunPlan.load(yaml: """
+        target:
+          url: https://127.0.0.1:\(port)
+          caBundle: \(fixture.bundlePath)
+        devices: {count: 8}
+        lifecycle: [{op: cacerts}]
+        load: {closed: {devices: 8}}
+        stop: {durationSeconds: 2}
+        """, name: "refused")
+        let outcome = try RunCoordinator(plan: plan, threads: 1) { _ in }.run()
+        let counters = outcome.metrics["cacerts"]?.outcomes.byKey ?? [:]
+        XCTAssertEqual(Set(counters.keys), ["connect_error"])
+        let attempts = counters["connect_error"] ?? 0
+        XCTAssertGreaterThanOrEqual(attempts, 8 * 4, "each device tried again after its backoff")
+        XCTAssertLessThanOrEqual(attempts, 8 * 16, "at most ~12 attempts per device fit in 2 s of backoff")
+    }
 }
