@@ -48,11 +48,12 @@ let package = Package(
         // The built-in EST server: EventLoop + TLS + HTTP + PKI.
         .target(name: "Server", dependencies: ["EST", "EventLoop", "TLS", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
-        // Phase timestamps, HDR histograms per (operation, phase), counters, error taxonomy, timeline.
+        // Phase timestamps, HDR histograms per (operation, phase), counters, error taxonomy, timeline,
+        // TLS facts, interop findings and the tool's own usage: everything mergeable.
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
 
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
-        .target(name: "Workload", dependencies: ["PKI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Workload", dependencies: ["EST", "PKI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
         // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
         .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),
@@ -75,7 +76,7 @@ let package = Package(
 
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "PKI"], swiftSettings: strict),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "EST", "PKI"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload"], swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload"], swiftSettings: strict),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
