@@ -10,7 +10,7 @@ final class ProgressBar: Sendable {
 
     init(total: Int, label: String, counter: ProgressCounter) {
         let start = MonotonicClock.nowNs()
-        Thread.detachNewThread { [self] in
+        WorkerThreads.detach { [self] in
             while !stopped.load(ordering: .acquiring) {
                 ProgressBar.draw(label: label, done: counter.value, total: total, start: start)
                 usleep(100_000)
