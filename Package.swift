@@ -57,8 +57,8 @@ let package = Package(
 
         // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
         .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),
-        // Workers, devices, the closed-model run coordinator.
-        .target(name: "Engine", dependencies: ["Workload", "Metrics", "Report", "EST", "Server", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
+        // Workers, devices, the run coordinator: takes a target and returns measurements (no Server, no Report).
+        .target(name: "Engine", dependencies: ["Workload", "Metrics", "EST", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),

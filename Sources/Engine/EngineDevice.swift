@@ -165,7 +165,8 @@ final class EngineDevice: TLSConnectionDelegate {
         guard let mix = settings.mix else { return settings.steps[step % settings.steps.count].operation }
         drawState &+= 0x9E37_79B9_7F4A_7C15
         let u = Double(EngineDevice.scramble(drawState) >> 11) / Double(UInt64(1) << 53)
-        return mix.mixOperation(draw: u).flatMap { ESTOperation(rawValue: $0.rawValue) } ?? .cacerts
+        guard let op = mix.mixOperation(draw: u) else { preconditionFailure("a validated mix has an operation with weight above 0") }
+        return op
     }
 
     private func open(for op: ESTOperation, identity: [UInt8]?) {

@@ -46,4 +46,8 @@ struct EngineSettings: @unchecked Sendable {
     /// Open model: each worker's share of the arrival schedule (one arrival = one device running its
     /// lifecycle once, timed from the intended start). nil: closed model.
     let arrivals: [WorkerArrivals]?
+    /// How long operations in flight may finish after a graceful stop before they are dropped.
+    var drainLimitNs: UInt64 = EngineSettings.defaultDrainLimitNs
+
+    static let defaultDrainLimitNs: UInt64 = 5_000_000_000
 }

@@ -110,7 +110,7 @@ final class EngineWorker {
         stopDevices()
         if drainDeadline == nil, active > 0, let t = try? EventLoop.Timer(loop: loop, handler: {}) {
             t.handler = { [unowned self] in self.abortDevices() }
-            try? t.start(timeoutMs: 5_000)
+            try? t.start(timeoutMs: settings.drainLimitNs / 1_000_000)
             drainDeadline = t
         }
     }

@@ -96,12 +96,27 @@ struct RunCommand: ParsableCommand {
         }
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
-        let coordinator = RunCoordinator(plan: plan, threads: loadThreads) { Console.out($0) }
+        // Target: the URL given, or the built-in server on 127.0.0.1 with a fresh CA.
+        var server: BuiltInServer?
+        let target: RunTarget
+        if plan.profile.target.usesBuiltInServer {
+            let started = try BuiltInServer.start(plan: plan, loadThreads: loadThreads)
+            server = started
+            target = started.target
+        } else {
+            do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
+        }
+        defer { server?.stop() }
+        let live = RunProgressLine()
+        let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
+                                         generationProgress: { total, counter in
+                                             let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
+                                             return { bar?.finish() }
+                                         })
         RunCommand.handleSignals(coordinator)
         let started = Date()
-        let live = RunProgressLine(progress: coordinator.progress)
         let outcome: RunCoordinator.Outcome
-        do { outcome = try coordinator.run() } catch let error as RunCoordinator.RunError {
+        do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress) }) } catch {
             live.finish()
             throw CLIError.badInput("\(error)")
         }
