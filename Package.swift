@@ -77,7 +77,7 @@ let package = Package(
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "EST", "PKI"], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload", "EST", "EventLoop", "HTTP", "TLS"], swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload"], swiftSettings: strict),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
