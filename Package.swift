@@ -62,8 +62,8 @@ let package = Package(
 
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
-        // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
-        .target(name: "PKI", dependencies: ["DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+        // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines (EventLoop: for its clock only).
+        .target(name: "PKI", dependencies: ["DER", "EventLoop", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
 
         .executableTarget(
             name: "estbench",
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EST", "TLS", "EventLoop", "HTTP", "PKI", "TestSupport"], swiftSettings: strict),

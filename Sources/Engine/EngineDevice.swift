@@ -153,12 +153,7 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     /// The splitmix64 finalizer: a well-mixed 64-bit value from any input.
-    static func scramble(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func scramble(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
 
     /// The next operation: the current step, or a seeded draw from the mix.
     private func currentOperation() -> ESTOperation {

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Generates a pool on all cores: each thread owns a key generator, a CSR builder and an output
 /// chunk for a contiguous range of device indices, so the chunks concatenate in index order.
 public enum PoolGenerator {
@@ -22,7 +24,7 @@ public enum PoolGenerator {
                                 threads: Int, reuseKey: Bool, progress: ProgressCounter? = nil) throws(PoolFileError) -> Report {
         // Open first: an unwritable path fails before any work is done.
         let file = try PrivateFileWriter(path: path)
-        let start = MonotonicClock.nowNs()
+        let start = MonotonicTime.nowNs()
         var sharedKey: PrivateKey?
         var sharedMaterial: [UInt8]?
         if reuseKey {
@@ -37,7 +39,7 @@ public enum PoolGenerator {
         let chunks = WorkerThreads.run(count: threadCount) { t -> Result<([UInt8], ThreadReport), PoolFileError> in
             Result { () throws(PoolFileError) -> ([UInt8], ThreadReport) in
                 let range = share(of: count, thread: t, of: threadCount)
-                let threadStart = MonotonicClock.nowNs()
+                let threadStart = MonotonicTime.nowNs()
                 var out: [UInt8] = []
                 out.reserveCapacity(range.count * (keyType.isRSA ? 2400 : 400))
                 do throws(PKIError) {
@@ -58,7 +60,7 @@ public enum PoolGenerator {
                 } catch {
                     throw .generationFailed(entry: range.lowerBound, error)
                 }
-                return (out, ThreadReport(count: range.count, elapsedNs: MonotonicClock.nowNs() - threadStart))
+                return (out, ThreadReport(count: range.count, elapsedNs: MonotonicTime.nowNs() - threadStart))
             }
         }
         let header = PoolFile.Header(keyType: keyType, sharedKey: reuseKey, count: count, template: template)
@@ -81,14 +83,14 @@ public enum PoolGenerator {
             reports.append(report)
         }
         try file.commit()
-        return Report(count: count, elapsedNs: MonotonicClock.nowNs() - start, threads: reports, bytes: bytes)
+        return Report(count: count, elapsedNs: MonotonicTime.nowNs() - start, threads: reports, bytes: bytes)
     }
 
     /// Generates `count` devices in memory, each with a fresh key (what `estbench run` does when the
     /// profile names no pool file): the same entries a pool file of this template would hold.
     public static func generateDevices(keyType: KeyType, template: CSRTemplate, count: Int, threads: Int,
                                        progress: ProgressCounter? = nil) throws(PoolFileError) -> CSRPool {
-        let start = MonotonicClock.nowNs()
+        let start = MonotonicTime.nowNs()
         let threadCount = max(1, min(threads, count))
         let shares = WorkerThreads.run(count: threadCount) { t -> Result<([PrivateKey], [ArraySlice<UInt8>]), PoolFileError> in
             Result { () throws(PoolFileError) -> ([PrivateKey], [ArraySlice<UInt8>]) in
@@ -121,6 +123,6 @@ public enum PoolGenerator {
             csrs += c
         }
         return CSRPool(header: PoolFile.Header(keyType: keyType, sharedKey: false, count: count, template: template),
-                       csrs: csrs, keys: keys, loadNs: MonotonicClock.nowNs() - start)
+                       csrs: csrs, keys: keys, loadNs: MonotonicTime.nowNs() - start)
     }
 }

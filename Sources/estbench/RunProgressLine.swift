@@ -1,4 +1,5 @@
 import Engine
+import EventLoop
 import Glibc
 import PKI
 import Synchronization
@@ -18,7 +19,7 @@ final class RunProgressLine: Sendable {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let tty = Console.stderrIsTerminal
         WorkerThreads.detach { [self] in
-            let start = MonotonicClock.nowNs()
+            let start = MonotonicTime.nowNs()
             var last = 0
             var lastNs = start
             var tick = 0
@@ -26,7 +27,7 @@ final class RunProgressLine: Sendable {
                 usleep(100_000)
                 tick += 1
                 guard tick % (tty ? 10 : 50) == 0 else { continue }
-                let now = MonotonicClock.nowNs()
+                let now = MonotonicTime.nowNs()
                 let completed = progress.completed
                 let rate = Double(completed - last) * 1e9 / Double(max(1, now - lastNs))
                 last = completed
