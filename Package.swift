@@ -48,21 +48,22 @@ let package = Package(
         // The built-in EST server: EventLoop + TLS + HTTP + PKI.
         .target(name: "Server", dependencies: ["EST", "EventLoop", "TLS", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
-        // Phase timestamps, HDR histograms per (operation, phase), counters, error taxonomy, timeline.
+        // Phase timestamps, HDR histograms per (operation, phase), counters, error taxonomy, timeline,
+        // TLS facts, interop findings and the tool's own usage: everything mergeable.
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
 
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
-        .target(name: "Workload", dependencies: ["PKI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Workload", dependencies: ["EST", "PKI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
         // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
         .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),
-        // Workers, devices, the closed-model run coordinator.
-        .target(name: "Engine", dependencies: ["Workload", "Metrics", "Report", "EST", "Server", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
+        // Workers, devices, the run coordinator: takes a target and returns measurements (no Server, no Report).
+        .target(name: "Engine", dependencies: ["Workload", "Metrics", "EST", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
         // Pure Swift DER writer and reader: no dependencies at all.
         .target(name: "DER", swiftSettings: strict),
-        // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines.
-        .target(name: "PKI", dependencies: ["DER", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
+        // Keys, CSR builder, CSR pools, certs-only reader, and their OpenSSL baselines (EventLoop: for its clock only).
+        .target(name: "PKI", dependencies: ["DER", "EventLoop", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
 
         .executableTarget(
             name: "estbench",
@@ -75,13 +76,13 @@ let package = Package(
 
         // Third-party peers for tests (openssl s_server), shared by test targets.
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "PKI"], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload", "Server", "EST", "PKI", "EventLoop"], swiftSettings: strict),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "EST", "PKI"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload", "Server", "EST", "PKI", "EventLoop", "HTTP", "TLS"], swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload"], swiftSettings: strict),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ESTTests", dependencies: ["EST", "HTTP", "PKI", "DER"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 /// The EST operations of RFC 7030 and what each sends and expects on the wire.
-public enum ESTOperation: String, Sendable, CaseIterable, CustomStringConvertible {
+/// Codable by its raw name (`simpleenroll`), as profiles and the plan in result.json spell it.
+public enum ESTOperation: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
     case cacerts, simpleenroll, simplereenroll, fullcmc, serverkeygen, csrattrs
 
     public var description: String { rawValue }
@@ -22,6 +23,14 @@ public enum ESTOperation: String, Sendable, CaseIterable, CustomStringConvertibl
     public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 
     public static let allowedNames = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Operations that leave the device holding a certificate it can later renew.
+    public var issuesCertificate: Bool {
+        switch self {
+        case .simpleenroll, .simplereenroll, .fullcmc, .serverkeygen: return true
+        case .cacerts, .csrattrs: return false
+        }
+    }
 
     /// GET for cacerts and csrattrs, POST for the rest (RFC 7030 4.1-4.5).
     public var usesPOST: Bool { self != .cacerts && self != .csrattrs }

@@ -1,3 +1,4 @@
+import DER
 import EST
 import EventLoop
 import HTTP
@@ -74,7 +75,7 @@ final class EngineDevice: TLSConnectionDelegate {
     /// The device's signing context, made on first use (channel-bound CSRs are signed per operation).
     private var signer: Signer?
     /// The device's own draws for a weighted mix (splitmix64 of seed and index: runs repeat).
-    private var drawState: UInt64 = 0
+    private var draws: SplitMix64
     private let wait: EventLoop.Timer
     private let timeout: EventLoop.Timer
     /// Connection attempts failed in a row (reset by a completed handshake).
@@ -86,7 +87,7 @@ final class EngineDevice: TLSConnectionDelegate {
         self.worker = worker
         self.credentials = credentials
         // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
-        drawState = EngineDevice.scramble(worker.settings.seed ^ EngineDevice.scramble(UInt64(credentials.index) &+ 1))
+        draws = SplitMix64(seed: SplitMix64.mix(worker.settings.seed ^ SplitMix64.mix(UInt64(credentials.index) &+ 1)))
         wait = try EventLoop.Timer(loop: worker.loop) {}
         timeout = try EventLoop.Timer(loop: worker.loop) {}
         wait.handler = { [unowned self] in self.waitEnded() }
@@ -213,20 +214,12 @@ final class EngineDevice: TLSConnectionDelegate {
         }
     }
 
-    /// The splitmix64 finalizer: a well-mixed 64-bit value from any input.
-    static func scramble(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// The next operation: the current step, or a seeded draw from the mix.
     private func currentOperation() -> ESTOperation {
         guard let mix = settings.mix else { return settings.steps[step % settings.steps.count].operation }
-        drawState &+= 0x9E37_79B9_7F4A_7C15
-        let u = Double(EngineDevice.scramble(drawState) >> 11) / Double(UInt64(1) << 53)
-        return mix.mixOperation(draw: u).flatMap { ESTOperation(rawValue: $0.rawValue) } ?? .cacerts
+        let u = draws.nextUnit()
+        guard let op = mix.mixOperation(draw: u) else { preconditionFailure("a validated mix has an operation with weight above 0") }
+        return op
     }
 
     private func timeoutNs(_ kind: ESTOperation) -> UInt64 { (settings.timeoutMs[kind] ?? 30_000) * 1_000_000 }
@@ -358,8 +351,7 @@ final class EngineDevice: TLSConnectionDelegate {
     private func backoffNs() -> UInt64 {
         let shift = UInt64(min(connectFailures - 1, 20))
         let ceiling = min(EngineDevice.maxBackoffNs, EngineDevice.firstBackoffNs << shift)
-        drawState &+= 0x9E37_79B9_7F4A_7C15
-        return ceiling / 2 + EngineDevice.scramble(drawState) % (ceiling / 2 + 1)
+        return ceiling / 2 + draws.next() % (ceiling / 2 + 1)
     }
 
     private func responseComplete(_ op: Operation) {

@@ -43,10 +43,12 @@ struct EngineSettings: @unchecked Sendable {
     let resumes: Bool
     let timeoutMs: [ESTOperation: UInt64]
     let deadlineNs: UInt64?
-    /// How long operations on the wire may finish after a stop (the duration deadline, a first
-    /// SIGINT, an exhausted budget) before they are cut off.
-    var drainLimitNs: UInt64 = 5_000_000_000
     /// Open model: each worker's share of the arrival schedule (one arrival = one device running its
     /// lifecycle once, timed from the intended start). nil: closed model.
     let arrivals: [WorkerArrivals]?
+    /// How long operations on the wire may finish after a stop (the duration deadline, a first
+    /// SIGINT, a spent operation budget) before they are cut off.
+    var drainLimitNs: UInt64 = EngineSettings.defaultDrainLimitNs
+
+    static let defaultDrainLimitNs: UInt64 = 5_000_000_000
 }

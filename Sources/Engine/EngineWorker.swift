@@ -3,7 +3,6 @@ import Glibc
 import EventLoop
 import Metrics
 import PKI
-import Report
 import TLS
 import Workload
 

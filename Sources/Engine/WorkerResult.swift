@@ -1,18 +1,19 @@
 import EST
 import Metrics
-import Report
 
-/// What one worker hands back after its thread joined: its measurements and its own accounts.
+/// What one worker hands back after its thread joined: its measurements, what its handshakes
+/// negotiated, the deviations it accepted, and its own accounts (CPU, what a stop cut off).
 struct WorkerResult: Sendable {
     let metrics: WorkerMetrics
     let tls: TLSFacts
     /// The thread's CPU time while running, ns.
     let cpuNs: UInt64
     let findings: [String: InteropFinding]
-    /// When the last measured operation was recorded (0: none).
+    /// Monotonic ns of the last measured operation (0: none).
     let lastRecordNs: UInt64
     /// Operations dropped unfinished by a stop, per operation.
     let cutOff: [ESTOperation: Int]
+    /// Failures on estbench's side, with the first one's text.
     let clientFailures: Int
     let firstClientFailure: String?
 }

@@ -1,4 +1,5 @@
 import DER
+import EventLoop
 
 /// A loaded pool: every CSR with its private key ready for TLS and signing. Loading parses the file,
 /// then rebuilds keys on all cores and checks each against its CSR's public key.
@@ -19,7 +20,7 @@ public final class CSRPool: Sendable {
     public var count: Int { csrs.count }
 
     public static func load(path: String, threads: Int = WorkerThreads.coreCount) throws(PoolFileError) -> CSRPool {
-        let start = MonotonicClock.nowNs()
+        let start = MonotonicTime.nowNs()
         let contents = try PoolFile.parse(try PrivateFileWriter.readAll(path: path))
         let header = contents.header
         let entries = contents.entries
@@ -51,7 +52,7 @@ public final class CSRPool: Sendable {
         keys.reserveCapacity(entries.count)
         for result in perThread { keys.append(contentsOf: try result.get()) }
         return CSRPool(header: header, csrs: entries.map(\.csr), keys: keys,
-                       loadNs: MonotonicClock.nowNs() - start)
+                       loadNs: MonotonicTime.nowNs() - start)
     }
 
     /// Entry `index` must hold a well-formed CSR for this very key.

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Generates a pool on all cores: each thread owns a key generator, a CSR builder and an output
 /// chunk for a contiguous range of device indices, so the chunks concatenate in index order.
 public enum PoolGenerator {
@@ -8,6 +10,7 @@ public enum PoolGenerator {
         public var perSecond: Double { elapsedNs == 0 ? 0 : Double(count) * 1e9 / Double(elapsedNs) }
     }
 
+    /// What a pool file generation did: entries, time, per-thread rates, bytes written.
     public struct Report: Sendable {
         public let count: Int
         public let elapsedNs: UInt64
@@ -21,7 +24,7 @@ public enum PoolGenerator {
                                 threads: Int, reuseKey: Bool, progress: ProgressCounter? = nil) throws(PoolFileError) -> Report {
         // Open first: an unwritable path fails before any work is done.
         let file = try PrivateFileWriter(path: path)
-        let start = MonotonicClock.nowNs()
+        let start = MonotonicTime.nowNs()
         var sharedKey: PrivateKey?
         var sharedMaterial: [UInt8]?
         if reuseKey {
@@ -36,39 +39,28 @@ public enum PoolGenerator {
         let chunks = WorkerThreads.run(count: threadCount) { t -> Result<([UInt8], ThreadReport), PoolFileError> in
             Result { () throws(PoolFileError) -> ([UInt8], ThreadReport) in
                 let range = share(of: count, thread: t, of: threadCount)
-                let threadStart = MonotonicClock.nowNs()
+                let threadStart = MonotonicTime.nowNs()
                 var out: [UInt8] = []
                 out.reserveCapacity(range.count * (keyType.isRSA ? 2400 : 400))
                 do throws(PKIError) {
-                    let builder = try CSRBuilder(template: template)
-                    let generator = shared == nil ? try KeyGenerator(type: keyType) : nil
-                    // One signer per thread: fresh keys switch it from key to key.
-                    let firstKey: PrivateKey
-                    if let shared { firstKey = shared } else { firstKey = try generator!.generate() }
-                    let signer = try Signer(key: firstKey)
+                    var maker = try PoolEntryMaker(keyType: keyType, template: template, sharedKey: shared, progress: progress)
                     var material: [UInt8] = []
-                    var sinceReport = 0
                     for i in range {
-                        if let generator {
-                            let key = try generator.generate()
-                            try signer.switchKey(to: key)
+                        let key = try maker.nextKey()
+                        if shared == nil {
                             material.removeAll(keepingCapacity: true)
                             try key.appendRawKeyMaterial(to: &material)
                         }
-                        try builder.build(index: i, signer: signer) { csr in
+                        try maker.buildCSR(index: i) { csr in
                             PoolFile.appendEntry(csr: csr, key: shared == nil ? material : nil, to: &out)
                         }
-                        sinceReport += 1
-                        if sinceReport == 32 {
-                            progress?.add(sinceReport)
-                            sinceReport = 0
-                        }
+                        maker.entryDone()
                     }
-                    progress?.add(sinceReport)
+                    maker.flush()
                 } catch {
                     throw .generationFailed(entry: range.lowerBound, error)
                 }
-                return (out, ThreadReport(count: range.count, elapsedNs: MonotonicClock.nowNs() - threadStart))
+                return (out, ThreadReport(count: range.count, elapsedNs: MonotonicTime.nowNs() - threadStart))
             }
         }
         let header = PoolFile.Header(keyType: keyType, sharedKey: reuseKey, count: count, template: template)
@@ -91,6 +83,46 @@ public enum PoolGenerator {
             reports.append(report)
         }
         try file.commit()
-        return Report(count: count, elapsedNs: MonotonicClock.nowNs() - start, threads: reports, bytes: bytes)
+        return Report(count: count, elapsedNs: MonotonicTime.nowNs() - start, threads: reports, bytes: bytes)
+    }
+
+    /// Generates `count` devices in memory, each with a fresh key (what `estbench run` does when the
+    /// profile names no pool file): the same entries a pool file of this template would hold.
+    public static func generateDevices(keyType: KeyType, template: CSRTemplate, count: Int, threads: Int,
+                                       progress: ProgressCounter? = nil) throws(PoolFileError) -> CSRPool {
+        let start = MonotonicTime.nowNs()
+        let threadCount = max(1, min(threads, count))
+        let shares = WorkerThreads.run(count: threadCount) { t -> Result<([PrivateKey], [ArraySlice<UInt8>]), PoolFileError> in
+            Result { () throws(PoolFileError) -> ([PrivateKey], [ArraySlice<UInt8>]) in
+                let range = share(of: count, thread: t, of: threadCount)
+                var keys: [PrivateKey] = []
+                var csrs: [ArraySlice<UInt8>] = []
+                keys.reserveCapacity(range.count)
+                csrs.reserveCapacity(range.count)
+                do throws(PKIError) {
+                    var maker = try PoolEntryMaker(keyType: keyType, template: template, sharedKey: nil, progress: progress)
+                    for i in range {
+                        keys.append(try maker.nextKey())
+                        csrs.append(try maker.buildCSR(index: i) { ArraySlice($0) })
+                        maker.entryDone()
+                    }
+                    maker.flush()
+                } catch {
+                    throw .generationFailed(entry: range.lowerBound, error)
+                }
+                return (keys, csrs)
+            }
+        }
+        var keys: [PrivateKey] = []
+        var csrs: [ArraySlice<UInt8>] = []
+        keys.reserveCapacity(count)
+        csrs.reserveCapacity(count)
+        for result in shares {
+            let (k, c) = try result.get()
+            keys += k
+            csrs += c
+        }
+        return CSRPool(header: PoolFile.Header(keyType: keyType, sharedKey: false, count: count, template: template),
+                       csrs: csrs, keys: keys, loadNs: MonotonicTime.nowNs() - start)
     }
 }

@@ -1,29 +1,47 @@
 import Glibc
 import Synchronization
 
-/// Runs one closure per thread on `count` POSIX threads and collects what each returns, in thread
-/// order — the "generate on all cores before the clock starts" step. Nothing is shared between the
-/// threads but what the closure captures (which must be Sendable).
+/// The one way estbench starts threads (POSIX threads): `run` runs one closure per thread and
+/// collects what each returns, in thread order — the "generate on all cores before the clock starts"
+/// step and the load workers; `start` and `detach` start one long-lived thread (server workers,
+/// progress lines, signal waiters). Nothing is shared but what the closures capture (Sendable).
 public enum WorkerThreads {
     /// Cores available to this process.
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     public static func run<T: Sendable>(count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
         let slots = Slots<T>(count: count)
-        var threads: [pthread_t] = []
+        var threads: [StartedThread] = []
         for i in 0..<count {
-            let job = ThreadJob { slots.store(body(i), at: i) }
-            let context = Unmanaged.passRetained(job).toOpaque()
-            var thread = pthread_t()
-            if pthread_create(&thread, nil, runJob, context) == 0 {
+            let work: @Sendable () -> Void = { slots.store(body(i), at: i) }
+            if let thread = start(work) {
                 threads.append(thread)
             } else {
                 // Could not start a thread: do this share on the calling thread instead.
-                Unmanaged<ThreadJob>.fromOpaque(context).takeRetainedValue().work()
+                work()
             }
         }
-        for t in threads { pthread_join(t, nil) }
+        for t in threads { t.join() }
         return slots.values()
+    }
+
+    /// Starts `body` on a new joinable thread; nil when the system refuses one (`pthread_create`).
+    public static func start(_ body: @escaping @Sendable () -> Void) -> StartedThread? {
+        let context = Unmanaged.passRetained(ThreadJob(body)).toOpaque()
+        var thread = pthread_t()
+        guard pthread_create(&thread, nil, runJob, context) == 0 else {
+            Unmanaged<ThreadJob>.fromOpaque(context).release()
+            return nil
+        }
+        return StartedThread(thread: thread)
+    }
+
+    /// Starts `body` on a thread nobody joins (it ends with the process or by itself). A refused
+    /// thread stops the process, as Foundation's `Thread.detachNewThread` does: these are helper
+    /// threads started at most a few times per process.
+    public static func detach(_ body: @escaping @Sendable () -> Void) {
+        guard let thread = start(body) else { fatalError("pthread_create failed: cannot start a helper thread") }
+        pthread_detach(thread.thread)
     }
 }
 

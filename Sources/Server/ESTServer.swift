@@ -1,6 +1,7 @@
 import Dispatch
 import EventLoop
 import Glibc
+import PKI
 import Synchronization
 import TLS
 
@@ -11,7 +12,7 @@ public final class ESTServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     public let log: ServerLog
     private var workers: [ServerWorker] = []
-    private var threads: [pthread_t] = []
+    private var threads: [StartedThread] = []
     public private(set) var port: UInt16 = 0
     private let makeService: @Sendable (Int) throws -> ESTService
     private let tlsContext: TLSContext
@@ -40,10 +41,8 @@ public final class ESTServer: @unchecked Sendable {
             workers.append(worker)
         }
         for worker in workers {
-            let box = Unmanaged.passRetained(WorkerBox(worker)).toOpaque()
-            var thread = pthread_t()
-            guard pthread_create(&thread, nil, runWorker, box) == 0 else {
-                Unmanaged<WorkerBox>.fromOpaque(box).release()
+            let box = WorkerBox(worker)
+            guard let thread = WorkerThreads.start({ box.worker.run() }) else {
                 stop()
                 throw ServerError.threads("pthread_create failed")
             }
@@ -54,7 +53,7 @@ public final class ESTServer: @unchecked Sendable {
     /// Stops accepting, closes connections, ends and joins every worker thread.
     public func stop() {
         for w in workers { w.stop() }
-        for t in threads { pthread_join(t, nil) }
+        for t in threads { t.join() }
         threads = []
     }
 
@@ -79,9 +78,4 @@ public final class ESTServer: @unchecked Sendable {
 private final class WorkerBox: @unchecked Sendable {
     let worker: ServerWorker
     init(_ worker: ServerWorker) { self.worker = worker }
-}
-
-private func runWorker(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    Unmanaged<WorkerBox>.fromOpaque(context!).takeRetainedValue().worker.run()
-    return nil
 }

@@ -34,7 +34,7 @@ final class ESTService {
     }
     private let cacertsBody: [UInt8]
     private let csrattrsBody: [UInt8]
-    private var random: FaultDraw
+    private var random: SplitMix64
     let serverKeyGenerator: KeyGenerator
 
     init(authority: CertificateAuthority, configuration: ServerConfiguration, worker: Int) throws {
@@ -48,7 +48,7 @@ final class ESTService {
         cacertsBody = ESTBody.encode(authority.cacerts)
         csrattrsBody = ESTBody.encode(configuration.csrAttributes
             ?? ESTService.csrAttributes(for: authority.issuingKey.type, channelBinding: configuration.requireChannelBinding))
-        random = FaultDraw(seed: configuration.faults.seed &+ UInt64(worker) &* 0x9E37_79B9)
+        random = SplitMix64(seed: configuration.faults.seed &+ UInt64(worker) &* 0x9E37_79B9)
         serverKeyGenerator = try KeyGenerator(type: .p256)
     }
 
@@ -70,7 +70,7 @@ final class ESTService {
             return text(responses.methodNotAllowed(op), "\(op) takes \(op.usesPOST ? "POST" : "GET")\n")
         }
         tally.request(op)
-        if let fault = configuration.faults.fault(for: op, draw: random.next()), let response = early(fault) {
+        if let fault = configuration.faults.fault(for: op, draw: random.nextUnit()), let response = early(fault) {
             injected(fault, on: op)
             return response
         }

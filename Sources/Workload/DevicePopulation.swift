@@ -1,3 +1,5 @@
+import PKI
+
 /// The simulated devices: how many identities exist, their key type and CSR template, and
 /// whether keys and CSRs come from a pool file or are generated before the clock starts.
 public struct DevicePopulation: Sendable, Equatable, Encodable {

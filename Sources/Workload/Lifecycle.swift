@@ -1,3 +1,5 @@
+import EST
+
 /// What one device does: an ordered list of steps, or operations drawn by weight
 /// (a mix runs until the run stops).
 public enum Lifecycle: Sendable, Equatable, Encodable {
@@ -7,10 +9,10 @@ public enum Lifecycle: Sendable, Equatable, Encodable {
 
     /// An operation and its relative weight in a mix.
     public struct WeightedOperation: Sendable, Equatable, Encodable {
-        public var operation: WorkloadOperation
+        public var operation: ESTOperation
         public var weight: Int
 
-        public init(operation: WorkloadOperation, weight: Int) {
+        public init(operation: ESTOperation, weight: Int) {
             self.operation = operation
             self.weight = weight
         }
@@ -25,7 +27,7 @@ public enum Lifecycle: Sendable, Equatable, Encodable {
     }
 
     /// The operation for a mix draw `u` in [0, 1): cumulative weights, so pure and testable.
-    public func mixOperation(draw u: Double) -> WorkloadOperation? {
+    public func mixOperation(draw u: Double) -> ESTOperation? {
         guard case .mix(let entries) = self else { return nil }
         let total = entries.reduce(0) { $0 + $1.weight }
         var threshold = u * Double(total)

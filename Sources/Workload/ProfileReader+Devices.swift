@@ -1,3 +1,4 @@
+import EST
 import PKI
 /// The `devices` section (population, key type, CSR template, pool or generate) and the
 /// `lifecycle` section (ordered steps or weighted mix).
@@ -7,7 +8,7 @@ extension ProfileReader {
         let count = required(fields["count"], at: Self.join(path, "count")).flatMap {
             int($0, at: Self.join(path, "count"), atLeast: 1)
         }
-        let keyType: KeyType? = choice(fields["keyType"], at: Self.join(path, "keyType"), noun: "key type")
+        let keyType: KeyType? = choice(fields["keyType"], at: Self.join(path, "keyType"), noun: "key type", names: KeyType.allowedNames)
         var template = CSRTemplate()
         if let csr = fields["csr"], let csrFields = self.fields(csr, at: Self.join(path, "csr"), allowed: ["commonName", "sanDNS"]) {
             let csrPath = Self.join(path, "csr")
@@ -48,7 +49,7 @@ extension ProfileReader {
     }
 
     mutating func lifecycle(_ node: ProfileNode, at path: String) -> Lifecycle? {
-        let operations = WorkloadOperation.allCases.map(\.rawValue).joined(separator: ", ")
+        let operations = ESTOperation.allowedNames
         switch node {
         case .sequence(let items):
             guard !items.isEmpty else {
@@ -64,8 +65,8 @@ extension ProfileReader {
                     complete = false
                     continue
                 }
-                let operation: WorkloadOperation? = required(fields["op"], at: Self.join(stepPath, "op")).flatMap {
-                    choice($0, at: Self.join(stepPath, "op"), noun: "operation")
+                let operation: ESTOperation? = required(fields["op"], at: Self.join(stepPath, "op")).flatMap {
+                    choice($0, at: Self.join(stepPath, "op"), noun: "operation", names: ESTOperation.allowedNames)
                 }
                 let repeatCount = int(fields["repeat"], at: Self.join(stepPath, "repeat"), atLeast: 1)
                 let think = int(fields["thinkTimeMs"], at: Self.join(stepPath, "thinkTimeMs"), atLeast: 0)
@@ -92,7 +93,7 @@ extension ProfileReader {
             var weighted: [Lifecycle.WeightedOperation] = []
             for entry in entries {
                 let entryPath = Self.join(mixPath, entry.key)
-                guard let operation = WorkloadOperation(rawValue: entry.key) else {
+                guard let operation = ESTOperation(rawValue: entry.key) else {
                     report(entryPath, "unknown operation \"\(entry.key)\"; expected one of \(operations)")
                     continue
                 }

@@ -1,3 +1,5 @@
+import EST
+
 /// The document root: each section read by its own reader, then the checks that span sections.
 extension ProfileReader {
     static let rootFields = [
@@ -56,7 +58,6 @@ extension ProfileReader {
 
     mutating func timeouts(_ node: ProfileNode, at path: String) -> OperationTimeouts {
         var timeouts = OperationTimeouts()
-        let names = WorkloadOperation.allCases.map(\.rawValue)
         guard case .mapping(let entries) = node else {
             report(path, "expected a mapping of default and operation names to milliseconds, got \(node.kindDescription)")
             return timeouts
@@ -65,10 +66,10 @@ extension ProfileReader {
             let fieldPath = Self.join(path, entry.key)
             if entry.key == "default" {
                 if let ms = int(entry.value, at: fieldPath, atLeast: 1) { timeouts.defaultMs = ms }
-            } else if let operation = WorkloadOperation(rawValue: entry.key) {
+            } else if let operation = ESTOperation(rawValue: entry.key) {
                 if let ms = int(entry.value, at: fieldPath, atLeast: 1) { timeouts.perOperationMs[operation] = ms }
             } else {
-                report(fieldPath, "unknown operation \"\(entry.key)\"; expected default or one of \(names.joined(separator: ", "))")
+                report(fieldPath, "unknown operation \"\(entry.key)\"; expected default or one of \(ESTOperation.allowedNames)")
             }
         }
         return timeouts

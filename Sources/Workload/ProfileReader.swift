@@ -114,10 +114,12 @@ struct ProfileReader {
         return result
     }
 
-    /// One of an enum's raw values: `unknown <noun> "x"; expected one of a, b, c`.
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ node: ProfileNode?, at path: String, noun: String) -> E?
+    /// One of an enum's raw values: `unknown <noun> "x"; expected one of a, b, c` (`names`: the
+    /// type's own list for users, e.g. `KeyType.allowedNames`; default: every raw value).
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ node: ProfileNode?, at path: String, noun: String,
+                                                             names: String? = nil) -> E?
     where E.RawValue == String {
-        let names = E.allCases.map(\.rawValue).joined(separator: ", ")
+        let names = names ?? E.allCases.map(\.rawValue).joined(separator: ", ")
         guard let raw = text(node, at: path, expected: "one of \(names)") else { return nil }
         guard let value = E(rawValue: raw) else {
             report(path, "unknown \(noun) \"\(raw)\"; expected one of \(names)")

@@ -1,3 +1,4 @@
+import EventLoop
 import Foundation
 import PKI
 import Synchronization
@@ -9,8 +10,8 @@ final class ProgressBar: Sendable {
     private let done = Atomic<Bool>(false)
 
     init(total: Int, label: String, counter: ProgressCounter) {
-        let start = MonotonicClock.nowNs()
-        Thread.detachNewThread { [self] in
+        let start = MonotonicTime.nowNs()
+        WorkerThreads.detach { [self] in
             while !stopped.load(ordering: .acquiring) {
                 ProgressBar.draw(label: label, done: counter.value, total: total, start: start)
                 usleep(100_000)
@@ -30,7 +31,7 @@ final class ProgressBar: Sendable {
     private static func draw(label: String, done: Int, total: Int, start: UInt64) {
         let width = 30
         let filled = total == 0 ? width : min(width, done * width / total)
-        let elapsed = MonotonicClock.nowNs() - start
+        let elapsed = MonotonicTime.nowNs() - start
         let rate = elapsed == 0 ? 0 : Double(done) * 1e9 / Double(elapsed)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         Console.write(2, "\r\(label) [\(bar)] \(done)/\(total)  \(Format.rate(rate))/s  \(Format.seconds(elapsed))\u{1B}[K")

@@ -96,16 +96,34 @@ struct RunCommand: ParsableCommand {
         }
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
-        let coordinator = RunCoordinator(plan: plan, threads: loadThreads) { Console.out($0) }
-        RunCommand.handleSignals(coordinator)
+        // Before any thread starts (the built-in server's too): only the signal thread sees SIGINT/SIGTERM.
+        let signals = SignalWaiter.blockTermination()
+        // Target: the URL given, or the built-in server on 127.0.0.1 with a fresh CA.
+        var server: BuiltInServer?
+        let target: RunTarget
+        if plan.profile.target.usesBuiltInServer {
+            let started = try BuiltInServer.start(plan: plan, loadThreads: loadThreads)
+            server = started
+            target = started.target
+        } else {
+            do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
+        }
+        let live = RunProgressLine()
+        let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
+                                         generationProgress: { total, counter in
+                                             let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
+                                             return { bar?.finish() }
+                                         })
+        RunCommand.handleSignals(coordinator, signals)
         let started = Date()
-        let live = RunProgressLine(progress: coordinator.progress)
         let outcome: RunCoordinator.Outcome
-        do { outcome = try coordinator.run() } catch let error as RunCoordinator.RunError {
+        do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress) }) } catch {
             live.finish()
+            server?.stop()
             throw CLIError.badInput("\(error)")
         }
         live.finish()
+        server?.stop()
         // From here on the results are being made: a late exit must not cut them off (and if one
         // was already decided, it is on its way).
         let mayWrite = RunCommand.ending.withLock { state -> Bool in
@@ -157,34 +175,21 @@ struct RunCommand: ParsableCommand {
     /// workers hand back. If the workers have not handed back within 2 s of the second signal (or
     /// a third one comes), estbench exits at once with status 130 — but never while the results
     /// folder is being written.
-    static func handleSignals(_ coordinator: RunCoordinator) {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let blocked = signals
-        Thread.detachNewThread {
-            var set = blocked
-            var count = 0
-            while true {
-                var received: Int32 = 0
-                guard sigwait(&set, &received) == 0 else { return }
-                count += 1
-                switch count {
-                case 1:
-                    Console.error("estbench: stopping — draining operations in flight (again to drop them)")
-                    coordinator.stop()
-                case 2:
-                    Console.error("estbench: stopping now — operations in flight are dropped")
-                    coordinator.stop()
-                    Thread.detachNewThread {
-                        Thread.sleep(forTimeInterval: 2)
-                        exitUnlessWriting("the workers did not stop within 2 s of the second signal")
-                    }
-                default:
-                    exitUnlessWriting("third signal")
+    static func handleSignals(_ coordinator: RunCoordinator, _ signals: SignalWaiter) {
+        signals.onEachSignal { count in
+            switch count {
+            case 1:
+                Console.error("estbench: stopping — draining operations in flight (again to drop them)")
+                coordinator.stop()
+            case 2:
+                Console.error("estbench: stopping now — operations in flight are dropped")
+                coordinator.stop()
+                WorkerThreads.detach {
+                    sleep(2)
+                    exitUnlessWriting("the workers did not stop within 2 s of the second signal")
                 }
+            default:
+                exitUnlessWriting("third signal")
             }
         }
     }

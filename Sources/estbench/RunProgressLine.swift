@@ -1,18 +1,25 @@
 import Engine
-import Foundation
+import EventLoop
+import Glibc
 import PKI
 import Synchronization
 
 /// The live progress of a run: on a terminal one line redrawn every second (elapsed, ops/s over the
-/// last second, errors); when piped, a plain line every 5 seconds. Runs on its own thread.
+/// last second, errors); when piped, a plain line every 5 seconds. Runs on its own thread from the
+/// moment the run's clock starts (device generation has its own progress bar before that).
 final class RunProgressLine: Sendable {
+    private let started = Atomic<Bool>(false)
     private let done = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
 
-    init(progress: RunProgress) {
+    init() {}
+
+    /// Starts drawing `progress` (once).
+    func start(progress: RunProgress) {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let tty = Console.stderrIsTerminal
-        Thread.detachNewThread { [self] in
-            let start = MonotonicClock.nowNs()
+        WorkerThreads.detach { [self] in
+            let start = MonotonicTime.nowNs()
             var last = 0
             var lastNs = start
             var tick = 0
@@ -20,7 +27,7 @@ final class RunProgressLine: Sendable {
                 usleep(100_000)
                 tick += 1
                 guard tick % (tty ? 10 : 50) == 0 else { continue }
-                let now = MonotonicClock.nowNs()
+                let now = MonotonicTime.nowNs()
                 let completed = progress.completed
                 let rate = Double(completed - last) * 1e9 / Double(max(1, now - lastNs))
                 last = completed
@@ -34,8 +41,10 @@ final class RunProgressLine: Sendable {
         }
     }
 
+    /// Clears the line and waits for its thread (at once when it never started).
     func finish() {
         done.store(true, ordering: .releasing)
+        guard started.load(ordering: .acquiring) else { return }
         while !stopped.load(ordering: .acquiring) { usleep(10_000) }
     }
 }

@@ -120,24 +120,15 @@ struct ServeCommand: ParsableCommand {
             throw CLIError.failed("server: \(error)")
         }
         // Signals are taken by this thread only (sigwait): workers never see them.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let signals = SignalWaiter.blockTermination()
         do { try server.start() } catch { throw CLIError.badInput("cannot listen on \(listen): \(error)") }
         let host = address.family == .ipv6 ? "[\(address.ip)]" : address.ip
         Console.out("estbench serve: https://\(host):\(server.port)/.well-known/est/ — \(threads) thread(s), CA \(caKey)"
                     + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
                     + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)"))
         Console.out("try: curl --cacert \(bundle) https://\(host):\(server.port)/.well-known/est/cacerts | base64 -d | openssl pkcs7 -inform DER -print_certs")
-        if duration > 0 {
-            var timeout = timespec(tv_sec: Int(duration), tv_nsec: Int((duration - duration.rounded(.down)) * 1e9))
-            _ = sigtimedwait(&signals, nil, &timeout)
-        } else {
-            var received: Int32 = 0
-            sigwait(&signals, &received)
-        }
+        // A signal or the end of --duration both stop the server: which one came does not matter.
+        if duration > 0 { _ = signals.wait(seconds: duration) } else { _ = signals.wait() }
         server.stop()
         let counts = server.counts
         Console.out("estbench serve: stopped — " + ServerEvent.allCases.compactMap { e in

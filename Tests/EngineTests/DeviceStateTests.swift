@@ -226,7 +226,7 @@ final class ConnectBackoffTests: XCTestCase {
         load: {closed: {devices: 8}}
         stop: {durationSeconds: 2}
         """, name: "refused")
-        let outcome = try RunCoordinator(plan: plan, threads: 1) { _ in }.run()
+        let outcome = try RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: 1) { _ in }.run()
         let counters = outcome.metrics["cacerts"]?.outcomes.byKey ?? [:]
         XCTAssertEqual(Set(counters.keys), ["connect_error"])
         let attempts = counters["connect_error"] ?? 0

@@ -80,7 +80,7 @@ final class EngineFixture {
     func run(_ yaml: String, threads: Int = 1, target extra: String = "",
              during: (@Sendable (RunCoordinator) -> Void)? = nil) throws -> Run {
         let plan = try RunPlan.load(yaml: target + "\n" + (extra.isEmpty ? "" : extra + "\n") + yaml, name: "engine-test")
-        let coordinator = RunCoordinator(plan: plan, threads: threads) { _ in }
+        let coordinator = RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: threads) { _ in }
         if let during {
             Thread.detachNewThread { during(coordinator) }
         }

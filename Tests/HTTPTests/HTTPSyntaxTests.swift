@@ -1,3 +1,4 @@
+import DER
 import XCTest
 @testable import HTTP
 

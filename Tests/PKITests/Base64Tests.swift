@@ -1,4 +1,5 @@
 @testable import PKI
+import DER
 import XCTest
 
 final class Base64Tests: XCTestCase {

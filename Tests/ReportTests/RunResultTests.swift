@@ -91,11 +91,4 @@ final class RunResultTests: XCTestCase {
         XCTAssertGreaterThan(current.cpuCount, 0)
         XCTAssertFalse(current.cpuModel.isEmpty)
     }
-
-    func testTLSFactsMerge() {
-        var facts = TLSFacts(versions: ["TLSv1.3": 2], resumed: 1, handshakes: 2)
-        facts.merge(TLSFacts(versions: ["TLSv1.3": 1, "TLSv1.2": 1], groups: ["X25519": 2], resumed: 1, handshakes: 2, helloRetryRequests: 1))
-        XCTAssertEqual(facts, TLSFacts(versions: ["TLSv1.3": 3, "TLSv1.2": 1], groups: ["X25519": 2], resumed: 2, handshakes: 4, helloRetryRequests: 1))
-        XCTAssertEqual(facts.resumptionRatio, 0.5)
-    }
 }

@@ -40,7 +40,7 @@ final class ProfileValidationTests: XCTestCase {
 
     func testUnknownEnumValues() {
         expect("devices: {count: 1, keyType: p521}\nlifecycle: [{op: cacerts}]\nload: {closed: {}}\nstop: {operations: 5}",
-               [issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, ed25519")])
+               [issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, rsa3072, rsa4096, ed25519")])
         expect(base(extra: "connection: {resumption: psk}"),
                [issue("connection.resumption", "unknown resumption mode \"psk\"; expected one of off, tickets, ids")])
         expect(base(extra: "timeoutsMs: {simpleenrol: 5}"),
@@ -144,7 +144,7 @@ final class ProfileValidationTests: XCTestCase {
         expect(yaml, [
             issue("extra", "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed"),
             issue("devices.count", "must be greater than 0, got 0"),
-            issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, ed25519"),
+            issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, rsa3072, rsa4096, ed25519"),
             issue("lifecycle[0].op", "unknown operation \"simpleenrol\"; expected one of \(operations)"),
             issue("lifecycle[0].repeat", "must be greater than 0, got 0"),
             issue("load.open.rate", "must be greater than 0, got 0"),

@@ -1,3 +1,4 @@
+import EventLoop
 import Glibc
 
 /// Runs cases in many short interleaved passes (each pass runs every case once for a short time
@@ -61,18 +62,18 @@ public struct BenchmarkRunner {
         // reads, so that clock cost stays out of short operations and slow ones are not repeated.
         var batch = Array(repeating: 1, count: cases.count)
         for c in cases.indices {
-            let t0 = MonotonicClock.threadCPUNs()
+            let t0 = MonotonicTime.threadCPUNs()
             try cases[c].body(0)
             try cases[c].body(1)
             // The thread CPU clock is a system call (~0.3 us): read it every ~200 us of work.
-            let perOp = max(1, (MonotonicClock.threadCPUNs() - t0) / 2)
+            let perOp = max(1, (MonotonicTime.threadCPUNs() - t0) / 2)
             batch[c] = Int(max(1, min(10_000, 200_000 / perOp)))
         }
         for pass in 0..<passes {
             for k in cases.indices {
                 let c = (k + pass) % cases.count
                 var ops = 0
-                let start = MonotonicClock.threadCPUNs()
+                let start = MonotonicTime.threadCPUNs()
                 var now = start
                 repeat {
                     for _ in 0..<batch[c] {
@@ -80,7 +81,7 @@ public struct BenchmarkRunner {
                         counters[c] &+= 1
                     }
                     ops += batch[c]
-                    now = MonotonicClock.threadCPUNs()
+                    now = MonotonicTime.threadCPUNs()
                 } while now - start < sliceNs
                 samples[c].append(Double(now - start) / Double(ops))
             }

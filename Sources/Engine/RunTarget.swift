@@ -1,0 +1,59 @@
+import EST
+import EventLoop
+import Workload
+
+/// Where a run sends its load, settled before the engine starts: the executable starts the built-in
+/// server or resolves the profile's URL; the engine only connects to what this says.
+public struct RunTarget: Sendable {
+    /// The certificates a client trusts for this target.
+    public enum Trust: Sendable, Equatable {
+        /// DER certificates (the built-in server's fresh root).
+        case certificates([[UInt8]])
+        /// A PEM bundle file (the profile's caBundle, or the system's).
+        case file(String)
+    }
+
+    /// The system's trust bundle, used when a profile names no caBundle.
+    public static let systemTrustFile = "/etc/ssl/certs/ca-certificates.crt"
+
+    public var address: SocketAddress
+    /// The TLS server name (SNI) and the host name the certificate is checked against.
+    public var serverName: String
+    public var trust: Trust
+    /// The EST CA label (`/.well-known/est/<label>/...`), nil for none.
+    public var label: String?
+    /// What the console and the summary call this target, e.g. the URL.
+    public var description: String
+    public var isBuiltInServer: Bool
+    /// The built-in server's thread count, for the console (nil for another server).
+    public var serverThreads: Int?
+
+    public init(address: SocketAddress, serverName: String, trust: Trust, label: String?, description: String,
+                isBuiltInServer: Bool = false, serverThreads: Int? = nil) {
+        self.address = address
+        self.serverName = serverName
+        self.trust = trust
+        self.label = label
+        self.description = description
+        self.isBuiltInServer = isBuiltInServer
+        self.serverThreads = serverThreads
+    }
+
+    /// The profile's `target.url`, resolved (a DNS lookup): its SNI, label and trust bundle from the profile.
+    public static func resolving(_ profile: Profile) throws(RunCoordinator.RunError) -> RunTarget {
+        guard let url = profile.target.url else { throw .setup("no target") }
+        let parsed: HTTPSURL
+        do { parsed = try HTTPSURL(parsing: url) } catch { throw .setup("target.url: \(error)") }
+        let address: SocketAddress
+        do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
+        return RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
+                         trust: .file(profile.target.caBundlePath ?? systemTrustFile),
+                         label: profile.target.caLabel, description: url)
+    }
+
+    /// The built-in server listening on `address` (127.0.0.1), trusting its fresh root.
+    public static func builtInServer(address: SocketAddress, root: [UInt8], label: String?, threads: Int) -> RunTarget {
+        RunTarget(address: address, serverName: address.ip, trust: .certificates([root]), label: label,
+                  description: "built-in server https://\(address.ip):\(address.port)", isBuiltInServer: true, serverThreads: threads)
+    }
+}

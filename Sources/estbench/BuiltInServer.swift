@@ -1,0 +1,32 @@
+import Engine
+import EventLoop
+import PKI
+import Server
+import Workload
+
+/// The built-in EST server `estbench run` loads when the profile names no target: 127.0.0.1, a
+/// fresh CA, on the cores the load threads leave. Started before the engine, stopped after it.
+struct BuiltInServer {
+    let server: ESTServer
+    let target: RunTarget
+
+    /// The server's threads: the cores the load threads leave, at least one.
+    static func threads(cores: Int, loadThreads: Int) -> Int { max(1, cores - loadThreads) }
+
+    /// Starts the server for `plan` (its CA label and channel-binding requirement).
+    static func start(plan: RunPlan, loadThreads: Int) throws -> BuiltInServer {
+        let authority: CertificateAuthority
+        do { authority = try CertificateAuthority() } catch { throw CLIError.badInput("built-in CA: \(error)") }
+        let threads = BuiltInServer.threads(cores: WorkerThreads.coreCount, loadThreads: loadThreads)
+        var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
+        if let label = plan.profile.target.caLabel { configuration.labels = [label] }
+        configuration.requireChannelBinding = plan.profile.channelBinding
+        let server = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
+        try server.start()
+        let address = try SocketAddress(ip: "127.0.0.1", port: server.port)
+        return BuiltInServer(server: server,
+                             target: .builtInServer(address: address, root: authority.root, label: plan.profile.target.caLabel, threads: threads))
+    }
+
+    func stop() { server.stop() }
+}
