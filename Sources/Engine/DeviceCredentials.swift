@@ -12,10 +12,11 @@ final class DeviceCredentials {
     /// The CSR's subject (DER Name), to compare with what the CA issued.
     let requestedSubject: [UInt8]
 
-    init(index: Int, key: PrivateKey, csr: ArraySlice<UInt8>) {
+    /// Fails when the pool's CSR does not parse (a damaged pool file).
+    init(index: Int, key: PrivateKey, csr: ArraySlice<UInt8>) throws {
         self.index = index
         self.key = key
         csrBody = ESTBody.encode(csr)
-        requestedSubject = (try? CSRView(der: csr)).map { Array($0.subject) } ?? []
+        requestedSubject = Array(try CSRView(der: csr).subject)
     }
 }

@@ -46,7 +46,8 @@ extension EngineSettings {
             operationsPerConnection: operationsPerConnection,
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,
             deadlineNs: profile.stop.durationSeconds.map { startNs + Self.ns(seconds: $0) },
-            arrivals: arrivals)
+            arrivals: arrivals,
+            drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds))
     }
 
     /// Steps with their repeats unrolled, each with its think time; the closed model's think time

@@ -11,6 +11,7 @@ public enum ProcessMemory {
 
     /// Resident set size now, bytes (`/proc/self/statm`, in pages; 0 where it cannot be read).
     public static var currentRSSBytes: UInt64 {
+        // Not Linux, or /proc not mounted: the figure is unknown and reported as 0, the run goes on.
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = UInt64(fields[1]) else { return 0 }

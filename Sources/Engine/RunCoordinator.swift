@@ -119,11 +119,11 @@ public final class RunCoordinator: Sendable {
         defer { maintenance.set() }
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
             // Device w, w + T, w + 2T, ... : each worker's credentials are made on its own thread.
-            let credentials = stride(from: w, to: count, by: threads).map {
-                DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
-            }
             let worker: EngineWorker
             do {
+                let credentials = try stride(from: w, to: count, by: threads).map {
+                    try DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
+                }
                 worker = try EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                           credentials: credentials)
             } catch {

@@ -44,16 +44,24 @@ extension ProfileReader {
     }
 
     mutating func stop(_ node: ProfileNode, at path: String) -> StopCondition? {
-        guard let fields = fields(node, at: path, allowed: ["durationSeconds", "operations"]) else { return nil }
+        guard let fields = fields(node, at: path, allowed: ["durationSeconds", "operations", "drainSeconds"]) else { return nil }
         let duration = number(fields["durationSeconds"], at: Self.join(path, "durationSeconds"), positive: true)
         let operations = int(fields["operations"], at: Self.join(path, "operations"), atLeast: 1)
+        var drain = StopCondition.defaultDrainSeconds
+        if let value = number(fields["drainSeconds"], at: Self.join(path, "drainSeconds"), positive: false) {
+            if value > StopCondition.maxDrainSeconds {
+                report(Self.join(path, "drainSeconds"), "\(format(value)) is more than \(format(StopCondition.maxDrainSeconds)) seconds")
+            } else {
+                drain = value
+            }
+        }
         let given = [fields["durationSeconds"], fields["operations"]].contains { $0 != nil && $0 != .null }
         if !given {
             report(path, "needs durationSeconds, operations or both")
             return nil
         }
         guard duration != nil || operations != nil else { return nil }
-        return StopCondition(durationSeconds: duration, operations: operations)
+        return StopCondition(durationSeconds: duration, operations: operations, drainSeconds: drain)
     }
 
     mutating func timeouts(_ node: ProfileNode, at path: String) -> OperationTimeouts {

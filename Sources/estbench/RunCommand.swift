@@ -171,7 +171,7 @@ struct RunCommand: ParsableCommand {
     }
 
     /// SIGINT/SIGTERM go to one thread (blocked everywhere else). The first drains in-flight
-    /// operations (5 s at most); the second drops them, and the results are written from what the
+    /// operations (within stop.drainSeconds, 5 s by default); the second drops them, and the results are written from what the
     /// workers hand back. If the workers have not handed back within 2 s of the second signal (or
     /// a third one comes), estbench exits at once with status 130 — but never while the results
     /// folder is being written.

@@ -77,6 +77,14 @@ final class ProfileValidationTests: XCTestCase {
         expect(base(load: "{closed: {}, open: {rate: 5}}"), [issue("load", "closed and open are mutually exclusive; choose one")])
     }
 
+    /// stop.drainSeconds: 0 to 600 (default 5), carried into the plan.
+    func testDrainSeconds() throws {
+        expect(base(stop: "{durationSeconds: 10, drainSeconds: -1}"), [issue("stop.drainSeconds", "must be at least 0, got -1")])
+        expect(base(stop: "{durationSeconds: 10, drainSeconds: 601}"), [issue("stop.drainSeconds", "601 is more than 600 seconds")])
+        XCTAssertEqual(try RunPlan.load(yaml: base(stop: "{durationSeconds: 10, drainSeconds: 0.5}"), name: "t").profile.stop.drainSeconds, 0.5)
+        XCTAssertEqual(try RunPlan.load(yaml: base(), name: "t").profile.stop.drainSeconds, 5)
+    }
+
     func testStopWithNeither() {
         expect(base(stop: "{}"), [issue("stop", "needs durationSeconds, operations or both")])
     }
