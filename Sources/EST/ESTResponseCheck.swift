@@ -21,7 +21,14 @@ public enum ESTResponseCheck {
         case clientError
         /// 5xx, or a status no EST client expects (1xx/3xx as final answers).
         case serverError
-        case invalid(Problem)
+        /// A 2xx that failed a check: which, and the details for an example.
+        case invalid(Problem, detail: String)
+
+        /// The failed check, if any.
+        public var problem: Problem? {
+            if case .invalid(let p, _) = self { return p }
+            return nil
+        }
     }
 
     /// Why a 2xx answer was rejected.
@@ -48,7 +55,9 @@ public enum ESTResponseCheck {
         }
         guard operation == .simpleenroll || operation == .simplereenroll || operation == .cacerts else { return .success }
         let headers = response.headers
-        guard headers.contentTypeMatches(ESTMediaType.pkcs7) else { return .invalid(.mediaType) }
+        guard headers.contentTypeMatches(ESTMediaType.pkcs7) else {
+            return .invalid(.mediaType, detail: "\(operation) answered Content-Type: \(headers.value(named: "content-type") ?? "(none)"), expected \(ESTMediaType.pkcs7)")
+        }
         noteDeviations(operation, headers: headers, response: response, note: note)
         let message: CertsOnly
         do {
@@ -57,13 +66,17 @@ public enum ESTResponseCheck {
                 Result { () throws(CertsOnly.ParseError) -> CertsOnly in try CertsOnly.decoding(estBody: body).message }
             }.get()
         } catch {
-            if case .base64 = error { return .invalid(.base64) }
-            return .invalid(.pkcs7)
+            if case .base64(let e) = error { return .invalid(.base64, detail: "\(operation) body: \(e)") }
+            return .invalid(.pkcs7, detail: "\(operation) certs-only PKCS#7: \(error)")
         }
         if operation == .cacerts { return .success }
         let found: (index: Int, certificate: CertificateView)?
-        do { found = try message.issued(matching: publicKeyInfo) } catch { return .invalid(.pkcs7) }
-        guard let certificate = found?.certificate else { return .invalid(.keyMismatch) }
+        do { found = try message.issued(matching: publicKeyInfo) } catch {
+            return .invalid(.pkcs7, detail: "\(operation) certs-only PKCS#7: \(error)")
+        }
+        guard let certificate = found?.certificate else {
+            return .invalid(.keyMismatch, detail: "none of the \(message.certificates.count) certificate(s) in the \(operation) answer carries the CSR's public key")
+        }
         issued(certificate.encoded)
         if !DERElement.bytesEqual(certificate.subject, requestedSubject[...]) {
             // The CA's policy may rewrite the subject: counted, not failed.

@@ -174,8 +174,12 @@ final class EngineDevice: TLSConnectionDelegate {
 
     private func timedOut() {
         switch state {
-        case .connecting(let op), .awaitingResponse(let op):
-            complete(op, .timeout)
+        case .connecting(let op):
+            let phase = link.map { $0.tls.connectedNs == 0 } ?? true ? "TCP connect" : "TLS handshake"
+            complete(op, .timeout, FailureReason(phase, example: "\(op.kind): no connection within \(timeoutNs(op.kind) / 1_000_000) ms (\(phase))"))
+        case .awaitingResponse(let op):
+            let phase = op.stamps.firstByteNs == 0 ? "awaiting the first byte" : "reading the response"
+            complete(op, .timeout, FailureReason(phase, example: "\(op.kind): no complete response within \(timeoutNs(op.kind) / 1_000_000) ms (\(phase))"))
         case .parked, .ready, .awaitingConnectionSlot, .awaitingRetryAfter, .thinking, .backingOff, .finished:
             break
         }
@@ -244,7 +248,7 @@ final class EngineDevice: TLSConnectionDelegate {
             connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
                                            resuming: resume)
         } catch {
-            return complete(op, .connectError)
+            return complete(op, .connectError, FailureReason("socket", example: "\(error)"))
         }
         do {
             if let identity {
@@ -254,7 +258,7 @@ final class EngineDevice: TLSConnectionDelegate {
             }
         } catch {
             connection.close()
-            return complete(op, .tlsError(alert: "client_certificate"))
+            return complete(op, .tlsError(alert: "client_certificate"), FailureReason("client certificate refused locally", example: "\(error)"))
         }
         connection.delegate = self
         op.opened = true
@@ -267,15 +271,16 @@ final class EngineDevice: TLSConnectionDelegate {
         } catch {
             // A synchronous failure may already have been reported through the delegate.
             guard case .connecting(let op) = state else { return }
-            complete(op, .connectError)
+            closeLink()
+            complete(op, .connectError, EngineDevice.reason(error, address: settings.address))
         }
     }
 
     /// Writes `op`'s request on the current (handshaken) connection.
     private func send(_ op: Operation) {
-        guard var link else { return complete(op, .connectError) }
+        guard var link else { return complete(op, .connectError, FailureReason("connection lost", example: "\(op.kind): no connection to send on")) }
         var op = op
-        guard let template = settings.templates[op.kind] else { return complete(op, .protocolDeviation) }
+        guard let template = settings.templates[op.kind] else { preconditionFailure("EngineSettings has a template for every operation") }
         let close = !settings.keepAlive
         if op.kind.usesPOST, settings.channelBinding, let binding = link.tls.session.channelBinding {
             // The binding exists only now: build and sign the CSR here, as its own phase.
@@ -289,7 +294,8 @@ final class EngineDevice: TLSConnectionDelegate {
                 exchange.begin(template, body: ESTBody.encode(csr), closeConnection: close)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
-                return complete(op, .protocolDeviation)
+                return complete(op, .tlsError(alert: "channel_binding"),
+                                FailureReason("channel-bound CSR not built", example: "device \(credentials.index): \(error)"))
             }
         } else {
             exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close)
@@ -308,11 +314,11 @@ final class EngineDevice: TLSConnectionDelegate {
     /// Records `op`, then moves to what comes next: finished (stopping, budget spent, a 202 with
     /// count-and-stop), parked (open model, pass done), thinking, or ready — never straight into
     /// the next operation.
-    private func complete(_ op: Operation, _ outcome: Outcome) {
+    private func complete(_ op: Operation, _ outcome: Outcome, _ reason: FailureReason? = nil) {
         timeout.stop()
         var stamps = op.stamps
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
-        worker.record(op.kind, stamps: stamps, outcome: outcome)
+        worker.record(op.kind, stamps: stamps, outcome: outcome, reason: reason)
         // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
         // mid-response): the next operation must not be sent on it.
         if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {
@@ -372,28 +378,44 @@ final class EngineDevice: TLSConnectionDelegate {
         }
         link.lastStatus = response.status
         self.link = link
-        let outcome = judge(op.kind)
+        let (outcome, reason) = judge(op.kind)
         if settings.resumes, let s = link.tls.session.resumableSession { session = s }
         if !response.keepAlive { closeLink() }
-        complete(op, outcome)
+        complete(op, outcome, reason)
     }
 
-    /// The EST checks of the response (status, media type, base64, certs-only, the issued key).
-    private func judge(_ kind: ESTOperation) -> Outcome {
+    /// The EST checks of the response (status, media type, base64, certs-only, the issued key),
+    /// with the reason when it failed.
+    private func judge(_ kind: ESTOperation) -> (Outcome, FailureReason?) {
+        let response = exchange.response
         let verdict = ESTResponseCheck.judge(
-            kind, response: exchange.response, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
+            kind, response: response, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
             issued: { credentials.certificate = Array($0) }, note: { worker.finding($0.kind, $0.example) })
         switch verdict {
-        case .success: return .success2xx
-        case .pending: return .accepted202
-        case .unauthorized: return .unauthorized401
-        case .clientError: return .otherClientError4xx
-        case .serverError: return .serverError5xx
-        case .invalid(.mediaType): return .validationFailure(.mediaType)
-        case .invalid(.base64): return .validationFailure(.base64)
-        case .invalid(.pkcs7): return .validationFailure(.pkcs7)
-        case .invalid(.keyMismatch): return .validationFailure(.keyMismatch)
+        case .success: return (.success2xx, nil)
+        case .pending: return (.accepted202, nil)
+        case .unauthorized: return (.unauthorized401, statusReason(kind))
+        case .clientError: return (.otherClientError4xx, statusReason(kind))
+        case .serverError: return (.serverError5xx, statusReason(kind))
+        case .invalid(let problem, let detail):
+            switch problem {
+            case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(response.contentType ?? "(none)")", example: detail))
+            case .base64: return (.validationFailure(.base64), FailureReason("not base64", example: detail))
+            case .pkcs7: return (.validationFailure(.pkcs7), FailureReason("not a certs-only PKCS#7", example: detail))
+            case .keyMismatch: return (.validationFailure(.keyMismatch), FailureReason("no certificate for the CSR's key", example: detail))
+            }
         }
+    }
+
+    /// An error status as its reason: the status line, and the start of the body as the example.
+    private func statusReason(_ kind: ESTOperation) -> FailureReason {
+        let response = exchange.response
+        let line = response.reason.isEmpty ? "\(response.status)" : "\(response.status) \(response.reason)"
+        let body = response.withBody { EngineDevice.excerpt($0) }
+        var example = "\(kind) answered \(line)"
+        if response.status == 401 { example += ", WWW-Authenticate: \(response.wwwAuthenticate ?? "(none)")" }
+        if body != "\"\"" { example += ", body \(body)" }
+        return FailureReason(line, example: example)
     }
 
     /// Ends the device once: closes its timers and connection and tells the worker.
@@ -456,12 +478,14 @@ final class EngineDevice: TLSConnectionDelegate {
         case .complete(let extra) where extra > 0:
             // More than the response in the same read: two answers to one request, and which is
             // ours cannot be told. A protocol deviation; the connection is not used again.
-            worker.finding("unsolicited_bytes", "\(extra) byte(s) after the response to \(op.kind): "
-                           + EngineDevice.excerpt(UnsafeRawBufferPointer(rebasing: plaintext[(plaintext.count - extra)...])))
+            let example = "\(extra) byte(s) after the response to \(op.kind): "
+                + EngineDevice.excerpt(UnsafeRawBufferPointer(rebasing: plaintext[(plaintext.count - extra)...]))
+            worker.finding("unsolicited_bytes", example)
             closeLink()
-            complete(op, .protocolDeviation)
+            complete(op, .protocolDeviation, FailureReason("unsolicited bytes after the response", example: example))
         case .complete: responseComplete(op)
-        case .failed, .closedBeforeResponse: complete(op, .protocolDeviation)
+        case .failed(let e): complete(op, .protocolDeviation, FailureReason(e.kind, example: "\(op.kind): \(e)"))
+        case .closedBeforeResponse: complete(op, .protocolDeviation, FailureReason("closed before the response", example: "\(op.kind)"))
         }
     }
 
@@ -498,11 +522,17 @@ final class EngineDevice: TLSConnectionDelegate {
                 responseComplete(op)
             case .closedBeforeResponse where mayResend(op, link):
                 resend(op, after: link)
-            default:
+            case .closedBeforeResponse:
                 // Closed before any response byte: the connection failed, as with a reset (which libuv
-                // reports as EOF when it follows unread bytes). Closed mid-response: a protocol deviation.
-                if op.stamps.firstByteNs == 0 && (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
-                complete(op, op.stamps.firstByteNs == 0 ? .connectError : .protocolDeviation)
+                // reports as EOF when it follows unread bytes).
+                if (400...499).contains(link.lastStatus) { noteClosedAfter4xx(link.lastStatus) }
+                complete(op, .connectError, FailureReason("closed before the response",
+                                                          example: "the server closed the connection before answering \(op.kind)"))
+            case .failed(let e):
+                // Closed mid-response: a protocol deviation, by what was cut short.
+                complete(op, .protocolDeviation, FailureReason(e.kind, example: "\(op.kind): \(e)"))
+            case .needsInput:
+                preconditionFailure("ESTExchange.peerClosed never needs input")
             }
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot:
             // An idle kept-alive connection closed: the next operation opens a new one.
@@ -522,10 +552,12 @@ final class EngineDevice: TLSConnectionDelegate {
                 return resend(op, after: link)
             }
             closeLink()
-            complete(op, EngineDevice.outcome(of: error))
+            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            complete(op, outcome, reason)
         case .connecting(let op), .awaitingResponse(let op):
             closeLink()
-            complete(op, EngineDevice.outcome(of: error))
+            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            complete(op, outcome, reason)
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             // An idle connection failed: it is closing, and the next operation opens a new one.
             closeLink()
@@ -537,21 +569,49 @@ final class EngineDevice: TLSConnectionDelegate {
         link = nil
         switch state {
         case .connecting(let op), .awaitingResponse(let op):
-            complete(op, .protocolDeviation)
+            complete(op, .protocolDeviation, FailureReason("connection closed", example: "\(op.kind): the connection closed without an error or a response"))
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             break
         }
     }
 
-    static func outcome(of error: TLSConnectionError) -> Outcome {
+    /// A connection failure as its outcome class and reason: transport errors by errno name,
+    /// certificate verification by OpenSSL's verify result, handshake failures by the alert, and
+    /// failures of an established session (an alert or a bad record after the handshake) as
+    /// `tls_error:<alert>` or `tls_error:session` — never as a handshake failure.
+    static func failure(_ error: TLSConnectionError, address: SocketAddress) -> (Outcome, FailureReason) {
         switch error {
-        case .transport: return .connectError
+        case .transport(let e):
+            return (.connectError, reason(e, address: address))
+        case .closedDuringHandshake:
+            return (.tlsError(alert: "handshake"), FailureReason("closed during the handshake", example: "\(error)"))
         case .tls(let e):
-            var alert = "handshake"
-            if case .handshake(_, let sent, let received) = e { alert = (received ?? sent)?.name ?? "handshake" }
-            if case .alertReceived(let a, _) = e { alert = a.name }
-            return .tlsError(alert: alert)
-        case .closedDuringHandshake: return .tlsError(alert: "handshake")
+            switch e {
+            case .certificateVerification(_, let why):
+                return (.tlsError(alert: "verify"), FailureReason(why, example: e.description))
+            case .hostnameMismatch:
+                return (.tlsError(alert: "verify"), FailureReason("certificate does not match the name", example: e.description))
+            case .handshake(let errors, let sent, let received):
+                let key = received.map { "alert received: \($0.name)" } ?? sent.map { "alert sent: \($0.name)" }
+                    ?? errors.first ?? "handshake failed"
+                return (.tlsError(alert: (received ?? sent)?.name ?? "handshake"), FailureReason(key, example: e.description))
+            case .alertReceived(let alert, _):
+                return (.tlsError(alert: alert.name), FailureReason("alert after the handshake: \(alert.name)", example: e.description))
+            case .protocolFailure(let errors, let sent):
+                let key = sent.map { "alert sent: \($0.name)" } ?? errors.first ?? "protocol failure"
+                return (.tlsError(alert: "session"), FailureReason(key, example: e.description))
+            case .unexpectedEOF:
+                return (.tlsError(alert: "session"), FailureReason("ended without close_notify", example: e.description))
+            case .configuration(let operation, _):
+                return (.tlsError(alert: "configuration"), FailureReason(operation, example: e.description))
+            }
         }
+    }
+
+    /// A transport error by its errno name (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRNOTAVAIL …).
+    static func reason(_ error: any Error, address: SocketAddress) -> FailureReason {
+        if let uv = error as? UVError { return FailureReason(uv.name, example: "\(address.ip):\(address.port): \(uv)") }
+        if case .transport(let uv)? = error as? TLSConnectionError { return FailureReason(uv.name, example: "\(address.ip):\(address.port): \(uv)") }
+        return FailureReason("connect", example: "\(address.ip):\(address.port): \(error)")
     }
 }

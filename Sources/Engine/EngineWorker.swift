@@ -245,12 +245,12 @@ final class EngineWorker {
 
     // MARK: what devices report
 
-    func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome) {
+    func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
         let now = MonotonicTime.nowNs()
         if now < settings.warmupEndNs { return }
         lastRecordNs = now
-        if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome) }
+        if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
     }
 

@@ -90,6 +90,38 @@ public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What went wrong, without the details: a short stable name that groups errors of one kind
+    /// (the failure reason key in results; `description` is the example).
+    public var kind: String {
+        switch self {
+        case .invalidStatusLine: return "invalid status line"
+        case .invalidRequestLine: return "invalid request line"
+        case .invalidVersion: return "invalid HTTP version"
+        case .invalidStatusCode: return "invalid status code"
+        case .invalidHeaderLine: return "invalid header line"
+        case .obsoleteLineFolding: return "obsolete line folding"
+        case .invalidTrailerLine: return "invalid trailer line"
+        case .invalidContentLength: return "invalid Content-Length"
+        case .conflictingContentLength: return "conflicting Content-Length"
+        case .unsupportedTransferEncoding: return "unsupported Transfer-Encoding"
+        case .missingHost: return "missing Host"
+        case .duplicateHost: return "duplicate Host"
+        case .invalidChunkSize: return "invalid chunk size"
+        case .invalidChunkExtension: return "invalid chunk extension"
+        case .chunkDataNotFollowedByCRLF: return "chunk data not followed by CRLF"
+        case .headerSectionTooLarge: return "header section too large"
+        case .tooManyHeaders: return "too many header fields"
+        case .trailerSectionTooLarge: return "trailer section too large"
+        case .tooManyTrailers: return "too many trailer fields"
+        case .chunkLineTooLong: return "chunk size line too long"
+        case .bodyTooLarge: return "body too large"
+        case .closedBeforeMessage: return "closed before the response"
+        case .truncatedHead: return "closed inside the response head"
+        case .truncatedBody: return "body truncated"
+        case .truncatedChunkedBody: return "chunked body truncated"
+        }
+    }
+
     private func hex(_ b: UInt8) -> String {
         let h = String(b, radix: 16, uppercase: true)
         return "0x" + (h.count == 1 ? "0" + h : h)

@@ -13,6 +13,8 @@ public struct OperationMetrics: Sendable {
     public private(set) var startLag: Histogram<UInt64>
     /// Operations per outcome.
     public private(set) var outcomes: OutcomeCounters
+    /// Why failed operations failed, per outcome class.
+    public private(set) var reasons = FailureReasons()
 
     public init(name: String) {
         self.name = name
@@ -24,8 +26,9 @@ public struct OperationMetrics: Sendable {
 
     /// Records one finished operation. Connect/TLS/signing/request-written are recorded whenever they happened;
     /// first-byte, complete and the totals only when a response arrived (`Outcome.receivedResponse`).
-    public mutating func record(stamps: OperationPhaseStamps, outcome: Outcome) {
+    public mutating func record(stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
         outcomes.add(outcome)
+        if let reason { reasons.add(outcome, reason) }
         if let lagNs = stamps.startLagNs { startLag.record(LatencyScale.us(fromNs: lagNs)) }
         recordPhase(.connect, stamps)
         recordPhase(.tls, stamps)
@@ -56,6 +59,7 @@ public struct OperationMetrics: Sendable {
         totalUncorrected.add(other.totalUncorrected)
         startLag.add(other.startLag)
         outcomes.merge(other.outcomes)
+        reasons.merge(other.reasons)
     }
 }
 
@@ -84,5 +88,6 @@ extension OperationMetrics {
             guard let outcome = Outcome(key: key) else { throw .unknownOutcomeKey(key) }
             outcomes.add(outcome, count: count)
         }
+        if let reasons = summary.reasons { self.reasons = reasons }
     }
 }

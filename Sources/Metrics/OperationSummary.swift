@@ -12,6 +12,8 @@ public struct OperationSummary: Codable, Sendable, Equatable {
     public var latency: [String: LatencySummary]
     /// Operations per `Outcome.key`; zero counts omitted.
     public var counters: [String: UInt64]
+    /// Why operations failed: outcome key → reason → count and one example (nil when none failed).
+    public var reasons: FailureReasons?
     /// Full histograms, same keys as `latency`.
     public var histograms: [String: EncodedHistogram]
 
@@ -22,6 +24,7 @@ public struct OperationSummary: Codable, Sendable, Equatable {
         errors = metrics.outcomes.errors
         ratePerSecond = durationNs == 0 ? 0 : Double(count) / (Double(durationNs) / 1_000_000_000)
         counters = metrics.outcomes.byKey
+        reasons = metrics.reasons.isEmpty ? nil : metrics.reasons
         latency = [:]
         histograms = [:]
         var keyed = Phase.allCases.map { ($0.rawValue, metrics.histogram($0)) }

@@ -35,8 +35,8 @@ public struct WorkerMetrics: Sendable {
 
     /// Records one finished operation in its histograms, counters and timeline. No heap allocation
     /// (except once per operation per second, when the timeline closes a second).
-    public mutating func record(_ id: OperationID, stamps: OperationPhaseStamps, outcome: Outcome) {
-        operations[id.index].record(stamps: stamps, outcome: outcome)
+    public mutating func record(_ id: OperationID, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
+        operations[id.index].record(stamps: stamps, outcome: outcome, reason: reason)
         var latencyUs: UInt64?
         if outcome.receivedResponse, let ns = stamps.correctedTotalNs { latencyUs = LatencyScale.us(fromNs: ns) }
         let endNs = stamps.completeNs != 0 ? stamps.completeNs : stamps.startNs

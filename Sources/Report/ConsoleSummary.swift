@@ -31,6 +31,7 @@ public struct ConsoleSummary: Sendable {
             ])
         }
         lines += Self.aligned(rows)
+        for operation in metrics.operations { lines += Self.reasonLines(operation) }
         lines += warnings.map { "warning: " + $0 }
         self.lines = lines
     }
@@ -58,6 +59,25 @@ public struct ConsoleSummary: Sendable {
     static func errors(_ operation: OperationSummary) -> String {
         let items = operation.counters.filter { Outcome(key: $0.key)?.isError ?? true }.sorted { $0.key < $1.key }
         return items.isEmpty ? "-" : items.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+
+    /// Why operations failed, per error class: the three most frequent reasons, each with its
+    /// count and one example ("  simpleenroll connect_error: ECONNREFUSED ×48 — e.g. …").
+    static func reasonLines(_ operation: OperationSummary) -> [String] {
+        guard let reasons = operation.reasons else { return [] }
+        var out: [String] = []
+        for outcome in reasons.byOutcome.keys.sorted() {
+            let ranked = reasons.ranked(outcome)
+            for (index, entry) in ranked.prefix(3).enumerated() {
+                let head = index == 0 ? "  \(operation.name) \(outcome): " : String(repeating: " ", count: operation.name.count + outcome.count + 5)
+                out.append(head + "\(entry.reason) ×\(entry.tally.count) — e.g. \(entry.tally.example)")
+            }
+            if ranked.count > 3 {
+                let rest = ranked.dropFirst(3).reduce(UInt64(0)) { $0 + $1.tally.count }
+                out.append(String(repeating: " ", count: operation.name.count + outcome.count + 5) + "\(ranked.count - 3) more reason(s) ×\(rest): see result.json")
+            }
+        }
+        return out
     }
 
     /// Columns padded to their widest cell: the first left-aligned, numbers right-aligned, the last unpadded.

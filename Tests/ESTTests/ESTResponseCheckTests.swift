@@ -57,14 +57,14 @@ final class ESTResponseCheckTests: XCTestCase {
 
     func testEachWayABodyFailsIsNamed() throws {
         let good = try enrollmentBody()
-        XCTAssertEqual(judge(.simpleenroll, response(200, type: "text/plain", body: good)).verdict, .invalid(.mediaType))
-        XCTAssertEqual(judge(.simpleenroll, response(200, body: Array("MII*\n".utf8))).verdict, .invalid(.base64))
+        XCTAssertEqual(judge(.simpleenroll, response(200, type: "text/plain", body: good)).verdict.problem, .mediaType)
+        XCTAssertEqual(judge(.simpleenroll, response(200, body: Array("MII*\n".utf8))).verdict.problem, .base64)
         let der = try ESTBody.decode(good)
-        XCTAssertEqual(judge(.simpleenroll, response(200, body: ESTBody.encode(der.dropLast(10)))).verdict, .invalid(.pkcs7))
+        XCTAssertEqual(judge(.simpleenroll, response(200, body: ESTBody.encode(der.dropLast(10)))).verdict.problem, .pkcs7)
         // A certificate for another key: not ours.
         let other = try CSRBuilder(template: CSRTemplate(commonName: "x")).build(index: 0, signer: Signer(key: KeyGenerator(type: .p256).generate()))
         let foreign = ESTBody.encode(try Self.authority.makeIssuer().issue(csr: other).certsOnly)
-        XCTAssertEqual(judge(.simpleenroll, response(200, body: foreign)).verdict, .invalid(.keyMismatch))
+        XCTAssertEqual(judge(.simpleenroll, response(200, body: foreign)).verdict.problem, .keyMismatch)
         // cacerts needs no issued certificate, only a parseable certs-only.
         XCTAssertEqual(judge(.cacerts, response(200, type: ESTMediaType.pkcs7, body: foreign)).verdict, .success)
     }

@@ -89,3 +89,24 @@ final class EngineFixture {
         return Run(outcome: outcome, wallSeconds: Date().timeIntervalSince(start))
     }
 }
+
+extension EngineFixture.Run {
+    /// Every failed operation carries a reason: per operation and error class, the reasons'
+    /// counts add up to the class's counter.
+    func assertEveryFailureHasAReason(file: StaticString = #filePath, line: UInt = #line) {
+        for op in outcome.metrics.operations {
+            for (outcome, count) in op.outcomes.nonZero where outcome.isError {
+                let reasons = op.reasons.ranked(outcome.key)
+                XCTAssertEqual(reasons.reduce(UInt64(0)) { $0 + $1.tally.count }, count,
+                               "\(op.name) \(outcome.key): reasons \(reasons.map(\.reason))", file: file, line: line)
+            }
+        }
+    }
+
+    /// The reasons of one operation's error class, reason → count.
+    func reasons(_ op: String, _ outcomeKey: String) -> [String: UInt64] {
+        var out: [String: UInt64] = [:]
+        for entry in outcome.metrics[op]?.reasons.ranked(outcomeKey) ?? [] { out[entry.reason] = entry.tally.count }
+        return out
+    }
+}

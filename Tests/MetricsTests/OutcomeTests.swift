@@ -26,3 +26,24 @@ final class OutcomeTests: XCTestCase {
         XCTAssertEqual(counters.byKey.count, Self.all.count)
     }
 }
+
+/// Failure reasons: counted per class and reason with the first example, merged exactly, capped
+/// per class, and read back from JSON unchanged.
+final class FailureReasonsTests: XCTestCase {
+    func testCountsMergesCapsAndRoundTrips() throws {
+        var a = FailureReasons()
+        a.add(.connectError, FailureReason("ECONNREFUSED", example: "first"))
+        a.add(.connectError, FailureReason("ECONNREFUSED", example: "second"))
+        var b = FailureReasons()
+        b.add(.connectError, FailureReason("ECONNRESET", example: "reset"))
+        b.add(.connectError, FailureReason("ECONNREFUSED", example: "other worker"))
+        a.merge(b)
+        XCTAssertEqual(a.ranked("connect_error").map(\.reason), ["ECONNREFUSED", "ECONNRESET"])
+        XCTAssertEqual(a.ranked("connect_error").first?.tally, CountedExample(count: 3, example: "first"))
+        for i in 0..<100 { a.add(.serverError5xx, FailureReason("status \(i)", example: "")) }
+        XCTAssertEqual(a.ranked("5xx").count, FailureReasons.maxReasonsPerOutcome + 1, "the rest land in other")
+        XCTAssertEqual(a.ranked("5xx").first { $0.reason == "other" }?.tally.count, UInt64(100 - FailureReasons.maxReasonsPerOutcome))
+        let decoded = try JSONDecoder().decode(FailureReasons.self, from: JSONEncoder().encode(a))
+        XCTAssertEqual(decoded, a)
+    }
+}

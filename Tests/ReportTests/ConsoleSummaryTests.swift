@@ -37,4 +37,21 @@ final class ConsoleSummaryTests: XCTestCase {
         XCTAssertEqual(row, ["csrattrs", "1", "1.0", "-", "-", "-", "-", "-", "-", "connect_error=1"])
         XCTAssertNil(ConsoleSummary.tailPhase(MetricsSummary(metrics, durationNs: 1).operations[0]))
     }
+
+    /// Under the table, each error class's most frequent reasons with a count and an example.
+    func testReasonsArePrintedUnderTheTable() {
+        var metrics = WorkerMetrics(runStartNs: 1, operations: ["cacerts"])
+        let stamps = OperationPhaseStamps(startNs: 10, connectStartNs: 10, completeNs: 20)
+        for _ in 0..<3 {
+            metrics.record(OperationID(index: 0), stamps: stamps, outcome: .connectError,
+                           reason: FailureReason("ECONNREFUSED", example: "127.0.0.1:1: connection refused"))
+        }
+        metrics.record(OperationID(index: 0), stamps: stamps, outcome: .connectError, reason: FailureReason("ECONNRESET", example: "reset"))
+        metrics.close()
+        let lines = ConsoleSummary(metrics: MetricsSummary(metrics, durationNs: 1_000_000_000)).lines
+        XCTAssertEqual(Array(lines.suffix(2)), [
+            "  cacerts connect_error: ECONNREFUSED ×3 — e.g. 127.0.0.1:1: connection refused",
+            "                         ECONNRESET ×1 — e.g. reset",
+        ])
+    }
 }

@@ -1,0 +1,55 @@
+@testable import Engine
+import EST
+import Foundation
+import Metrics
+import PKI
+import Server
+import Workload
+import XCTest
+
+/// Every failed operation carries its reason, counted per class with one example: HTTP statuses by
+/// their status line, protocol deviations by what was wrong, validation failures by the check,
+/// connection failures by errno name, TLS failures by the verify result or alert.
+final class FailureReasonTests: XCTestCase {
+    func testServerFaultsArriveWithTheirReasons() throws {
+        let server = try EngineFixture(faults: ["cacerts:503=1", "simpleenroll:close=0.5", "simpleenroll:bad-base64=0.5"])
+        let run = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: cacerts}, {op: simpleenroll}]
+        load: {closed: {devices: 2}}
+        stop: {operations: 40, durationSeconds: 120}
+        """)
+        run.assertEveryFailureHasAReason()
+        // The budget of 40 is shared by two devices: one may run an operation more than the other.
+        XCTAssertEqual(run.count("cacerts") + run.count("simpleenroll"), 40)
+        XCTAssertEqual(run.reasons("cacerts", "5xx"), ["503 Service Unavailable": run.count("cacerts")])
+        let deviations = run.reasons("simpleenroll", "protocol_deviation")
+        let invalid = run.reasons("simpleenroll", "validation_failure:base64")
+        XCTAssertEqual(Array(deviations.keys), ["body truncated"], "a close mid-body is a truncated body")
+        XCTAssertEqual(Array(invalid.keys), ["not base64"])
+        XCTAssertEqual(deviations.values.reduce(0, +) + invalid.values.reduce(0, +), run.count("simpleenroll"))
+        let example = run.outcome.metrics["simpleenroll"]?.reasons.ranked("protocol_deviation").first?.tally.example ?? ""
+        XCTAssertTrue(example.contains("connection closed after"), example)
+    }
+
+    /// A server whose certificate the client does not trust: the verify result is the reason, and
+    /// the class is a verification failure, not a generic handshake failure.
+    func testAnUntrustedServerIsAVerificationFailureWithOpenSSLsReason() throws {
+        let server = try EngineFixture()
+        let stranger = try CertificateAuthority()
+        let bundle = try server.file("stranger.pem", PEM.encode(stranger.root, label: "CERTIFICATE"))
+        let plan = try RunPlan.load(yaml: """
+        target: {url: "https://127.0.0.1:\(server.server.port)", caBundle: \(bundle)}
+        devices: {count: 2}
+        lifecycle: [{op: cacerts}]
+        load: {closed: {devices: 2}}
+        stop: {operations: 4, durationSeconds: 60}
+        """, name: "untrusted")
+        let outcome = try RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: 1) { _ in }.run()
+        let run = EngineFixture.Run(outcome: outcome, wallSeconds: 0)
+        run.assertEveryFailureHasAReason()
+        XCTAssertEqual(run.counters("cacerts"), ["tls_error:verify": 4])
+        let reason = try XCTUnwrap(run.reasons("cacerts", "tls_error:verify").keys.first)
+        XCTAssertTrue(reason.contains("self-signed certificate") || reason.contains("unable to get local issuer certificate"), reason)
+    }
+}
