@@ -14,7 +14,7 @@ public enum MessageDigest {
     }
 
     public static func hash(_ bytes: [UInt8], algorithm name: String) throws(PKIError) -> [UInt8] {
-        let md = name == "SHA512" ? Digest.sha512 : name == "SHA384" ? Digest.sha384 : Digest.sha256
+        let md = name == "SHA512" ? Digest.sha512 : name == "SHA384" ? Digest.sha384 : name == "SHA1" ? Digest.sha1 : Digest.sha256
         var out = [UInt8](repeating: 0, count: 64)
         var length: UInt32 = 0
         try sslCheck(EVP_Digest(bytes, bytes.count, &out, &length, md.md, nil), "EVP_Digest")
