@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a profile field: path=value (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Target URL (https://host:port); none: the built-in server.")
+    @Option(help: "Target URL (https://host[:port][/path]; a path goes before /.well-known/est); none: the built-in server.")
     var target: String?
 
     @Option(help: "Open-model arrival rate per second (replaces the profile's load model).")
