@@ -58,7 +58,8 @@ struct ClientSetup {
         return tls
     }
 
-    /// The profile's bootstrap certificate (PEM chain) and key (PEM), loaded once.
+    /// The profile's bootstrap certificate (PEM chain) and key (PEM), loaded once; a key that is not
+    /// the first certificate's is refused here, before anything runs.
     static func bootstrap(_ profile: Profile) throws(RunCoordinator.RunError) -> (chain: [[UInt8]], key: PKI.PrivateKey)? {
         guard let identity = profile.target.bootstrap else { return nil }
         let text: String
@@ -70,8 +71,18 @@ struct ClientSetup {
             throw .setup("target.bootstrap.certificate \(identity.certificatePath): \(error)")
         }
         guard !chain.isEmpty else { throw .setup("target.bootstrap.certificate \(identity.certificatePath): no PEM CERTIFICATE") }
-        do { return (chain, try PKI.PrivateKey.load(pemFile: identity.keyPath)) } catch {
+        let key: PKI.PrivateKey
+        do { key = try PKI.PrivateKey.load(pemFile: identity.keyPath) } catch {
             throw .setup("target.bootstrap.key: \(error)")
         }
+        let belongs: Bool
+        do { belongs = try key.isKey(ofCertificate: chain[0]) } catch {
+            throw .setup("target.bootstrap.certificate \(identity.certificatePath): \(error)")
+        }
+        guard belongs else {
+            throw .setup("target.bootstrap: certificate \(identity.certificatePath) and key \(identity.keyPath) do not belong together: "
+                         + "the certificate's public key is not the key's (the first certificate in the file must be the one issued for the key)")
+        }
+        return (chain, key)
     }
 }

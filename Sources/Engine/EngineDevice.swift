@@ -201,7 +201,9 @@ final class EngineDevice: TLSConnectionDelegate {
         // Re-enrollment needs an issued certificate: before the first one, enroll instead.
         if kind == .simplereenroll && credentials.certificate == nil { kind = .simpleenroll }
         let now = MonotonicTime.nowNs()
-        dispatch(Operation(kind: kind, stamps: OperationPhaseStamps(scheduledNs: scheduledNs ?? now, startNs: now)))
+        // Only an arrival from the open-model schedule has an intended start; 0 says "none" (a closed
+        // run, a later step of a pass): latency counts from `now` and no start lag is recorded.
+        dispatch(Operation(kind: kind, stamps: OperationPhaseStamps(scheduledNs: scheduledNs ?? 0, startNs: now)))
     }
 
     /// Sends `op` on the kept-alive connection when it may carry it, else opens a new one.

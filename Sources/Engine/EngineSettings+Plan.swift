@@ -64,16 +64,16 @@ extension EngineSettings {
         return expanded
     }
 
-    /// One request template per operation; the Host field names the server (an IPv6 address in brackets).
+    /// One request template per operation: the Host field from the target's URL (an IPv6 address in
+    /// brackets, port 443 omitted), the URL's path before `/.well-known/est`.
     static func templates(target: RunTarget, credentials: HTTP.BasicCredentials?) throws(RunCoordinator.RunError)
         -> [ESTOperation: HTTPRequestTemplate] {
-        let address = target.address
-        let host = address.family == .ipv6 ? "[\(address.ip)]:\(address.port)" : "\(target.serverName):\(address.port)"
         var templates: [ESTOperation: HTTPRequestTemplate] = [:]
         for op in ESTOperation.allCases {
             do {
-                templates[op] = try HTTPRequestTemplate(method: op.usesPOST ? .post : .get, target: ESTPath(label: target.label, operation: op).target,
-                                                        host: host, contentType: op.requestContentType, credentials: credentials)
+                templates[op] = try HTTPRequestTemplate(method: op.usesPOST ? .post : .get,
+                                                        target: target.pathPrefix + ESTPath(label: target.label, operation: op).target,
+                                                        host: target.hostField, contentType: op.requestContentType, credentials: credentials)
             } catch {
                 throw .setup("request for \(op): \(error)")
             }

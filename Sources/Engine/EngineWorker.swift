@@ -241,14 +241,24 @@ final class EngineWorker {
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
     }
 
-    func mayStartOperation() -> Bool { budget.take() }
+    func mayStartOperation() -> Bool {
+        if budget.take() { return true }
+        // stop.operations is spent: the open model takes no further arrival, so the worker drains and
+        // the run ends when the operations on the wire complete (not at the duration deadline).
+        if isOpenModel { drain() }
+        return false
+    }
 
     // MARK: what devices report
 
     func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
         let now = MonotonicTime.nowNs()
-        if now < settings.warmupEndNs { return }
+        if now < settings.warmupEndNs {
+            // Not measured, so it does not use up stop.operations.
+            budget.giveBack()
+            return
+        }
         lastRecordNs = now
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)

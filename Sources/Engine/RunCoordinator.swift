@@ -17,6 +17,8 @@ public final class RunCoordinator: Sendable {
         public let metrics: WorkerMetrics
         public let tls: TLSFacts
         public let durationNs: UInt64
+        /// When measurement began (wall clock): after key generation and the warm-up — result.json's `startTime`.
+        public let measuredFrom: Date
         public let usedBuiltInServer: Bool
         public let target: String
         /// The run was stopped by `stop()` (SIGINT/SIGTERM) before its stop condition.
@@ -110,6 +112,7 @@ public final class RunCoordinator: Sendable {
         let pool = try devices(count: count)
 
         let start = MonotonicTime.nowNs()
+        let measuredFrom = Date().addingTimeInterval(max(0, profile.warmupSeconds))
         let settings = try EngineSettings(plan: plan, target: target, client: client, threads: threads, startNs: start)
         let budget = OperationBudget(limit: profile.stop.operations)
         let threads = self.threads
@@ -138,13 +141,15 @@ public final class RunCoordinator: Sendable {
         var workers: [WorkerResult] = []
         for result in results { workers.append(try result.get()) }
         // Measured time excludes the warm-up, and ends with the last measured operation (not when
-        // the workers had closed their connections) — but not before a duration stop's deadline:
-        // a rate is completions over the time they were asked for in.
+        // the workers had closed their connections) — but, when the run stopped at its duration
+        // deadline, not before it: a rate is completions over the time they were asked for in. A run
+        // the operation count ended (or that ended on its own, e.g. a burst) ends at its last operation.
         let warmupNs = settings.warmupEndNs - start
         let wallEnd = MonotonicTime.nowNs()
         var end = workers.map(\.lastRecordNs).max() ?? 0
         if end == 0 { end = wallEnd }
-        if let deadline = settings.deadlineNs, stopLevel == .none { end = max(end, min(deadline, wallEnd)) }
+        let stoppedAtDeadline = settings.deadlineNs.map { wallEnd >= $0 && stopLevel == .none && budget.ranOutNs == nil } ?? false
+        if stoppedAtDeadline, let deadline = settings.deadlineNs { end = max(end, deadline) }
         let wall = end > start ? end - start : 0
         let elapsed = wall > warmupNs ? wall - warmupNs : wall
         var merged = WorkerMetrics(runStartNs: start)
@@ -164,7 +169,14 @@ public final class RunCoordinator: Sendable {
             firstClientFailure = firstClientFailure ?? worker.firstClientFailure
         }
         let cpu = workers.map(\.cpuNs)
-        var warnings = RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: settings.arrivals != nil)
+        // The open model's plan over the time arrivals were asked for: from the warm-up's end to the
+        // stop (the deadline, or when the operation count refused a start); none after an interrupt.
+        var planned: PlannedArrivals?
+        if let schedule = plan.arrivalSchedule, stopLevel == .none {
+            let stopNs = budget.ranOutNs ?? (stoppedAtDeadline ? settings.deadlineNs ?? end : end)
+            planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads)
+        }
+        var warnings = RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: settings.arrivals != nil, planned: planned)
         let cut = cutOff.values.reduce(0, +)
         if cut > 0 {
             let which = cutOff.sorted { $0.key.ordinal < $1.key.ordinal }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -173,7 +185,7 @@ public final class RunCoordinator: Sendable {
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
-        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, usedBuiltInServer: target.isBuiltInServer,
+        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
                        target: target.description, interrupted: stopLevel != .none, workerCPUNs: cpu,
                        warnings: warnings, findings: findings, cutOff: cutOff)
     }
@@ -222,22 +234,54 @@ public final class RunCoordinator: Sendable {
         return done
     }
 
-    /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, or
-    /// an open-model schedule that fell behind (p99 start lag over 1 ms), is said out loud.
-    static func warnings(_ metrics: WorkerMetrics, cpu: [UInt64], elapsedNs: UInt64, open: Bool) -> [String] {
+    /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, an
+    /// open-model schedule that fell behind (p99 start lag over 1 ms, from the operations that had an
+    /// intended start), and arrivals more than 0.5% below the plan are each said out loud.
+    static func warnings(_ metrics: WorkerMetrics, cpu: [UInt64], elapsedNs: UInt64, open: Bool,
+                         planned: PlannedArrivals? = nil) -> [String] {
         var out: [String] = []
         for (w, c) in cpu.enumerated() where elapsedNs > 0 && Double(c) / Double(elapsedNs) > 0.9 {
             out.append("load thread \(w) was busy \(Int(Double(c) * 100 / Double(elapsedNs)))% of the run: estbench may be the bottleneck; add --threads or cores")
         }
-        if open {
-            for op in metrics.operations where op.startLag.totalCount > 0 {
-                let p99 = op.startLag.valueAtPercentile(99)
-                if p99 > 1000 {
-                    out.append("\(op.name): the open-model schedule fell behind (p99 start lag \(p99 / 1000) ms): latency is measured from the intended start, throughput is below the plan")
-                }
+        guard open else { return out }
+        for op in metrics.operations where op.startLag.totalCount > 0 {
+            let p99 = op.startLag.valueAtPercentile(99)
+            if p99 > 1000 {
+                out.append("\(op.name): the open-model schedule fell behind: p99 start lag \(String(format: "%.1f", Double(p99) / 1000)) ms "
+                           + "over \(op.startLag.totalCount) arrival(s) (latency is measured from the intended start)")
             }
         }
+        let achieved = metrics.operations.reduce(UInt64(0)) { $0 + $1.startLag.totalCount }
+        if let planned, let sentence = planned.shortfall(achieved: Int(achieved)) { out.append(sentence) }
         return out
+    }
+}
+
+/// The open model's arrivals the plan asked for over the measured time (from the warm-up's end to
+/// the stop), to compare the achieved arrivals against: "throughput below plan" only when it was.
+struct PlannedArrivals: Equatable {
+    /// Arrivals intended in [fromNs, toNs) (ns from the run's start).
+    let count: Int
+    let seconds: Double
+    /// Arrivals that may fall either side of the window's edges without being a shortfall: one in
+    /// flight per load thread when the stop came.
+    let allowance: Int
+
+    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int) {
+        let due = { (ns: UInt64) in ns == 0 ? 0 : schedule.arrivalsDue(atNs: ns - 1) }
+        count = toNs > fromNs ? max(0, due(toNs) - due(fromNs)) : 0
+        seconds = Double(toNs > fromNs ? toNs - fromNs : 0) / 1e9
+        allowance = max(1, threads)
+    }
+
+    /// The warning when `achieved` arrivals (passes begun and measured) are more than 0.5% under the
+    /// plan's; nil when the plan was met.
+    func shortfall(achieved: Int) -> String? {
+        guard count > 0, seconds > 0, Double(achieved + allowance) < Double(count) * 0.995 else { return nil }
+        let achievedRate = Double(achieved) / seconds
+        let plannedRate = Double(count) / seconds
+        return "throughput below plan: \(String(format: "%.1f", achievedRate)) arrivals/s achieved against the plan's "
+            + "\(String(format: "%.1f", plannedRate))/s (\(achieved) of \(count) arrivals over the measured \(String(format: "%.2f", seconds)) s)"
     }
 }
 

@@ -22,24 +22,38 @@ public struct RunTarget: Sendable {
     public var trust: Trust
     /// The EST CA label (`/.well-known/est/<label>/...`), nil for none.
     public var label: String?
+    /// The HTTP Host field: the URL's host (an IPv6 address in brackets) with its port unless 443.
+    public var hostField: String
+    /// The URL's path, put before `/.well-known/est` (a deployment behind a proxy): "" for none,
+    /// else starting with "/" and without a trailing one.
+    public var pathPrefix: String
     /// What the console and the summary call this target, e.g. the URL.
     public var description: String
     public var isBuiltInServer: Bool
     /// The built-in server's thread count, for the console (nil for another server).
     public var serverThreads: Int?
 
+    /// - Parameters:
+    ///   - hostField: nil: the server name (an IPv6 address in brackets) with the port unless 443.
+    ///   - pathPrefix: a URL path to put before `/.well-known/est` (trailing slashes dropped).
     public init(address: SocketAddress, serverName: String, trust: Trust, label: String?, description: String,
-                isBuiltInServer: Bool = false, serverThreads: Int? = nil) {
+                hostField: String? = nil, pathPrefix: String = "", isBuiltInServer: Bool = false, serverThreads: Int? = nil) {
         self.address = address
         self.serverName = serverName
         self.trust = trust
         self.label = label
+        let host = address.family == .ipv6 && serverName == address.ip ? "[\(serverName)]" : serverName
+        self.hostField = hostField ?? (address.port == 443 ? host : "\(host):\(address.port)")
+        var prefix = Substring(pathPrefix)
+        while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
+        self.pathPrefix = prefix.isEmpty || prefix.hasPrefix("/") ? String(prefix) : "/" + prefix
         self.description = description
         self.isBuiltInServer = isBuiltInServer
         self.serverThreads = serverThreads
     }
 
-    /// The profile's `target.url`, resolved (a DNS lookup): its SNI, label and trust bundle from the profile.
+    /// The profile's `target.url`, resolved (a DNS lookup): the Host field and path prefix from the URL;
+    /// its SNI, label and trust bundle from the profile.
     public static func resolving(_ profile: Profile) throws(RunCoordinator.RunError) -> RunTarget {
         guard let url = profile.target.url else { throw .setup("no target") }
         let parsed: HTTPSURL
@@ -48,12 +62,13 @@ public struct RunTarget: Sendable {
         do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
         return RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
                          trust: .file(profile.target.caBundlePath ?? systemTrustFile),
-                         label: profile.target.caLabel, description: url)
+                         label: profile.target.caLabel, description: url, hostField: parsed.hostField, pathPrefix: parsed.path)
     }
 
     /// The built-in server listening on `address` (127.0.0.1), trusting its fresh root.
     public static func builtInServer(address: SocketAddress, root: [UInt8], label: String?, threads: Int) -> RunTarget {
         RunTarget(address: address, serverName: address.ip, trust: .certificates([root]), label: label,
-                  description: "built-in server https://\(address.ip):\(address.port)", isBuiltInServer: true, serverThreads: threads)
+                  description: "built-in server https://\(address.ip):\(address.port)", hostField: "\(address.ip):\(address.port)",
+                  isBuiltInServer: true, serverThreads: threads)
     }
 }

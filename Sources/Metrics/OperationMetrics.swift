@@ -9,7 +9,8 @@ public struct OperationMetrics: Sendable {
     var phases: [Histogram<UInt64>]
     /// Actual start → end, the uncorrected figure kept beside `.total`.
     public private(set) var totalUncorrected: Histogram<UInt64>
-    /// How late operations started against their schedule (open model only).
+    /// How late operations started against their intended start: only operations that had one (the
+    /// open model's first operation of a pass); empty for a closed run.
     public private(set) var startLag: Histogram<UInt64>
     /// Operations per outcome.
     public private(set) var outcomes: OutcomeCounters

@@ -1,7 +1,9 @@
 /// The monotonic timestamps (ns, `uv_hrtime`) one operation collects on its way; 0 means "did not happen".
 /// A plain value filled in by the engine and handed to `OperationMetrics.record` once the operation ends.
 public struct OperationPhaseStamps: Sendable, Equatable {
-    /// Intended start from the schedule (open model). Closed model: set equal to `startNs`; 0 falls back to `startNs`.
+    /// Intended start from the open-model schedule (a pass's first operation); 0: the operation had
+    /// none (closed model, later steps of a pass) — latency then counts from `startNs` and no start
+    /// lag is recorded.
     public var scheduledNs: UInt64
     /// When the engine actually began the operation.
     public var startNs: UInt64
@@ -64,7 +66,7 @@ public struct OperationPhaseStamps: Sendable, Equatable {
     @inlinable
     public var uncorrectedTotalNs: UInt64? { Self.span(startNs, completeNs) }
 
-    /// How far the actual start lagged the intended one (open-model schedule lag).
+    /// How far the actual start lagged the intended one (open-model schedule lag); nil without an intended start.
     @inlinable
     public var startLagNs: UInt64? {
         guard scheduledNs != 0 else { return nil }

@@ -1,10 +1,12 @@
 /// Applying overrides to the tree: set creates missing mappings on the way, an index may name an
 /// existing entry or append one; every bad path becomes an issue naming it.
 extension ProfileNode {
-    /// The tree with `overrides` applied in order, and the issues of those that could not be.
-    public func applying(_ overrides: [ProfileOverride]) -> (ProfileNode, [ProfileIssue]) {
+    /// The tree with `overrides` applied in order, the issues of those that could not be, and the
+    /// overrides that changed the tree (a `follow` whose condition did not hold is left out).
+    public func applying(_ overrides: [ProfileOverride]) -> (ProfileNode, [ProfileIssue], applied: [ProfileOverride]) {
         var node = self
         var issues: [ProfileIssue] = []
+        var applied: [ProfileOverride] = []
         for override in overrides {
             do {
                 switch override {
@@ -12,12 +14,39 @@ extension ProfileNode {
                     node = try node.replacing(path.segments[...], with: value, parents: [])
                 case .remove(let path):
                     node = try node.replacing(path.segments[...], with: nil, parents: [])
+                case .follow(let path, let value, let reference):
+                    guard let current = node.value(at: path), let other = node.value(at: reference), current.sameValue(as: other) else { continue }
+                    node = try node.replacing(path.segments[...], with: value, parents: [])
                 }
+                applied.append(override)
             } catch {
                 issues.append(error)
             }
         }
-        return (node, issues)
+        return (node, issues, applied)
+    }
+
+    /// The node at `path`, nil when the tree has none there.
+    func value(at path: ProfilePath) -> ProfileNode? {
+        var node = self
+        for segment in path.segments {
+            switch (node, segment) {
+            case (.mapping, .key(let key)):
+                guard let next = node[key] else { return nil }
+                node = next
+            case (.sequence(let items), .index(let index)) where index < items.count:
+                node = items[index]
+            default:
+                return nil
+            }
+        }
+        return node
+    }
+
+    /// Equal as profile values: scalars that read as the same integer ("20", "+20"), else equal trees.
+    func sameValue(as other: ProfileNode) -> Bool {
+        if case .scalar(let a) = self, case .scalar(let b) = other, let x = Int(a), let y = Int(b) { return x == y }
+        return self == other
     }
 
     /// `nil` as the value removes the field (a missing field is already removed).

@@ -3,6 +3,9 @@
 public enum ProfileOverride: Sendable, Equatable {
     case set(ProfilePath, ProfileNode)
     case remove(ProfilePath)
+    /// Sets the first path only where the tree has it equal to the second: a field that followed
+    /// another keeps following it (`--devices` and `load.closed.devices`).
+    case follow(ProfilePath, ProfileNode, ifEqualTo: ProfilePath)
 
     /// Parses a `--set` argument, `path=value`.
     public init(parsing argument: String) throws(ProfileError) {
@@ -25,13 +28,19 @@ public enum ProfileOverride: Sendable, Equatable {
     }
 
     /// Overrides for a common flag, plus the removals that make it unambiguous:
-    /// `--rate` switches the load to a constant open rate, dropping closed, ramp, steps and burst.
+    /// `--rate` switches the load to a constant open rate, dropping closed, ramp, steps and burst;
+    /// `--devices` also sets `load.closed.devices` where the profile had it equal to `devices.count`
+    /// (all devices at once stays all devices at once).
     public static func overrides(flag: ProfileFlag, value: String) -> [ProfileOverride] {
         var result: [ProfileOverride] = []
         if flag == .rate {
             for removed in [["load", "closed"], ["load", "open", "ramp"], ["load", "open", "steps"], ["load", "open", "burst"]] {
                 result.append(.remove(ProfilePath(removed.map { .key($0) })))
             }
+        }
+        if flag == .devices {
+            // Before devices.count changes: the comparison is with the profile's own count.
+            result.append(.follow(ProfilePath([.key("load"), .key("closed"), .key("devices")]), Self.value(value), ifEqualTo: flag.path))
         }
         result.append(ProfileOverride(flag: flag, value: value))
         return result

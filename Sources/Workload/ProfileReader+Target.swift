@@ -30,17 +30,18 @@ extension ProfileReader {
     private mutating func checkedURL(_ url: String, at path: String) -> String? {
         let prefix = "https://"
         guard url.lowercased().hasPrefix(prefix) else {
-            report(path, "expected https://host[:port], got \"\(url)\"")
+            report(path, "expected https://host[:port][/path], got \"\(url)\"")
             return nil
         }
-        var authority = url.dropFirst(prefix.count)
-        if authority.hasSuffix("/") { authority = authority.dropLast() }
+        // A path is a prefix before /.well-known/est (a deployment behind a proxy); the CA label is target.caLabel.
+        let rest = url.dropFirst(prefix.count)
+        let authority = rest.prefix { $0 != "/" }
         if authority.contains("@") {
             report(path, "must not carry credentials; use target.credentials.basic with passwordEnv or passwordFile")
             return nil
         }
-        guard !authority.isEmpty, !authority.contains("/"), !authority.contains("?"), !authority.contains("#") else {
-            report(path, "expected https://host[:port] without a path (use target.caLabel for a CA label), got \"\(url)\"")
+        guard !authority.isEmpty, !rest.contains("?"), !rest.contains("#") else {
+            report(path, "expected https://host[:port][/path] without a query or fragment (use target.caLabel for a CA label), got \"\(url)\"")
             return nil
         }
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {

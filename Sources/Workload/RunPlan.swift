@@ -18,14 +18,14 @@ public struct RunPlan: Sendable, Equatable, Encodable {
     /// Parses `yaml`, applies `overrides` to the tree, validates; every problem lands in one error.
     public static func load(yaml: String, name: String, overrides: [ProfileOverride] = []) throws(ProfileError) -> RunPlan {
         let tree = try ProfileNode.parse(yaml: yaml)
-        let (overridden, overrideIssues) = tree.applying(overrides)
+        let (overridden, overrideIssues, applied) = tree.applying(overrides)
         var reader = ProfileReader()
         let profile = reader.profile(overridden)
         let issues = overrideIssues + reader.issues
         guard issues.isEmpty, let profile else { throw .invalid(issues) }
-        let paths = overrides.map { override -> String in
+        let paths = applied.map { override -> String in
             switch override {
-            case .set(let path, _): return path.description
+            case .set(let path, _), .follow(let path, _, _): return path.description
             case .remove(let path): return "-" + path.description
             }
         }

@@ -13,6 +13,15 @@ struct BuiltInServer {
     /// The server's threads: the cores the load threads leave, at least one.
     static func threads(cores: Int, loadThreads: Int) -> Int { max(1, cores - loadThreads) }
 
+    /// What the console says about the cores: the server runs on the machine it is measured from, so
+    /// every figure includes its CPU as well as the load's.
+    static func sharingNote(cores: Int, loadThreads: Int) -> String {
+        let serverThreads = threads(cores: cores, loadThreads: loadThreads)
+        let over = serverThreads + loadThreads > cores ? " (\(serverThreads + loadThreads) threads on \(cores) core(s): oversubscribed)" : ""
+        return "the built-in server shares this machine's \(cores) core(s) with \(loadThreads) load thread(s)\(over): figures measure both "
+            + "(give a target URL to measure a server alone)"
+    }
+
     /// Starts the server for `plan` (its CA label and channel-binding requirement).
     static func start(plan: RunPlan, loadThreads: Int) throws -> BuiltInServer {
         let authority: CertificateAuthority

@@ -96,7 +96,15 @@ struct ProbeCommand: ParsableCommand {
         var identity: (chain: [[UInt8]], key: PrivateKey)?
         if let cert, let key {
             let chain = try certificates(in: cert, option: "--cert")
-            do { identity = (chain, try PrivateKey.load(pemFile: key)) } catch { throw CLIError.badInput("--key: \(error)") }
+            let privateKey: PrivateKey
+            do { privateKey = try PrivateKey.load(pemFile: key) } catch { throw CLIError.badInput("--key: \(error)") }
+            let belongs: Bool
+            do { belongs = try privateKey.isKey(ofCertificate: chain[0]) } catch { throw CLIError.badInput("--cert \(cert): \(error)") }
+            guard belongs else {
+                throw CLIError.badInput("--cert \(cert) and --key \(key) do not belong together: the certificate's public key is not the key's "
+                                        + "(the first certificate in the file must be the one issued for the key)")
+            }
+            identity = (chain, privateKey)
         }
         let context: TLSContext
         do { context = try TLSContext(tls) } catch { throw CLIError.badInput("TLS settings: \(error)") }

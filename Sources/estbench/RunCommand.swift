@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a profile field: path=value (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Target URL (https://host:port); none: the built-in server.")
+    @Option(help: "Target URL (https://host[:port][/path]; a path goes before /.well-known/est); none: the built-in server.")
     var target: String?
 
     @Option(help: "Open-model arrival rate per second (replaces the profile's load model).")
@@ -105,6 +105,7 @@ struct RunCommand: ParsableCommand {
             let started = try BuiltInServer.start(plan: plan, loadThreads: loadThreads)
             server = started
             target = started.target
+            Console.out(BuiltInServer.sharingNote(cores: cores, loadThreads: loadThreads))
         } else {
             do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
         }
@@ -115,7 +116,6 @@ struct RunCommand: ParsableCommand {
                                              return { bar?.finish() }
                                          })
         RunCommand.handleSignals(coordinator, signals)
-        let started = Date()
         let outcome: RunCoordinator.Outcome
         do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress) }) } catch {
             live.finish()
@@ -135,7 +135,7 @@ struct RunCommand: ParsableCommand {
         let result: RunResult
         do {
             result = try RunResult(
-                estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(started), durationNs: outcome.durationNs,
+                estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(outcome.measuredFrom), durationNs: outcome.durationNs,
                 interrupted: outcome.interrupted, plan: plan,
                 environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
                 metrics: outcome.metrics, tls: outcome.tls, warnings: outcome.warnings)
@@ -162,7 +162,7 @@ struct RunCommand: ParsableCommand {
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         do {
-            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: started, profileName: result.profileName)
+            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName)
             try folder.write(withFindings, metrics: outcome.metrics)
             Console.out("results: \(folder.url.path)")
         } catch {

@@ -132,6 +132,29 @@ final class EngineSettingsTests: XCTestCase {
         XCTAssertTrue(Self.text(s.templates[.simpleenroll]!).hasPrefix("POST /.well-known/est/simpleenroll HTTP/1.1\r\n"))
     }
 
+    /// The Host field and the path come from the target's URL: IPv6 in brackets, port 443 left out,
+    /// a path put before /.well-known/est without doubling its trailing slash.
+    func testTheURLGivesTheHostFieldAndAPathPrefix() throws {
+        func requests(_ url: String, label: String? = nil) throws -> (get: String, post: String) {
+            let plan = try Self.plan(extra: "target: {url: \"\(url)\"\(label.map { ", caLabel: \($0)" } ?? "")}")
+            let target = try RunTarget.resolving(plan.profile)
+            let s = try EngineSettings.templates(target: target, credentials: nil)
+            return (Self.text(s[.cacerts]!), Self.text(s[.simpleenroll]!))
+        }
+        let proxied = try requests("https://[::1]/proxy/", label: "devices")
+        XCTAssertTrue(proxied.get.hasPrefix("GET /proxy/.well-known/est/devices/cacerts HTTP/1.1\r\n"), proxied.get)
+        XCTAssertTrue(proxied.get.contains("\r\nHost: [::1]\r\n"), proxied.get)
+        let deep = try requests("https://127.0.0.1:8443/a/b")
+        XCTAssertTrue(deep.post.hasPrefix("POST /a/b/.well-known/est/simpleenroll HTTP/1.1\r\n"), deep.post)
+        XCTAssertTrue(deep.post.contains("\r\nHost: 127.0.0.1:8443\r\n"), deep.post)
+        let plain = try requests("https://127.0.0.1/")
+        XCTAssertTrue(plain.get.hasPrefix("GET /.well-known/est/cacerts HTTP/1.1\r\n"), plain.get)
+        XCTAssertTrue(plain.get.contains("\r\nHost: 127.0.0.1\r\n"), plain.get)
+        let builtIn = RunTarget.builtInServer(address: try SocketAddress(ip: "127.0.0.1", port: 40123), root: [], label: nil, threads: 1)
+        let own = Self.text(try EngineSettings.templates(target: builtIn, credentials: nil)[.cacerts]!)
+        XCTAssertTrue(own.contains("\r\nHost: 127.0.0.1:40123\r\n"), own)
+    }
+
     func testTheTargetAndClientPassThrough() throws {
         let s = try Self.settings(try Self.plan(extra: "channelBinding: true\nseed: 42"))
         XCTAssertEqual(s.address.port, 8443)

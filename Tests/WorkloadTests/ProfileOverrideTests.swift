@@ -42,6 +42,23 @@ final class ProfileOverrideTests: XCTestCase {
         XCTAssertEqual(profile.stop, StopCondition(durationSeconds: 30, operations: 1000))
     }
 
+    /// `--devices N` keeps "all devices at once": load.closed.devices follows devices.count where the
+    /// profile had them equal (the default profile: 20 and 20), and only there.
+    func testDevicesFlagCarriesClosedDevicesThatEqualedTheCount() throws {
+        let equal = "devices: {count: 20}\nlifecycle: [{op: cacerts}]\nload: {closed: {devices: 20}}\nstop: {durationSeconds: 10}"
+        let scaled = try plan(equal, ProfileOverride.overrides(flag: .devices, value: "8"))
+        XCTAssertEqual(scaled.profile.devices.count, 8)
+        XCTAssertEqual(scaled.profile.load, .closed(devices: 8, thinkTimeMs: 0))
+        XCTAssertEqual(scaled.overriddenPaths, ["load.closed.devices", "devices.count"])
+        let fewer = equal.replacingOccurrences(of: "count: 20", with: "count: 100")
+        let kept = try plan(fewer, ProfileOverride.overrides(flag: .devices, value: "50"))
+        XCTAssertEqual(kept.profile.load, .closed(devices: 20, thinkTimeMs: 0), "20 of 100 at once is not all of them")
+        XCTAssertEqual(kept.overriddenPaths, ["devices.count"])
+        let open = ProfileFixtures.minimal.replacingOccurrences(of: "{closed: {}}", with: "{open: {rate: 100}}")
+        XCTAssertEqual(try plan(open, ProfileOverride.overrides(flag: .devices, value: "8")).profile.load,
+                       .open(.rate(ramp: nil, steps: [], hold: 100)), "no closed section is made")
+    }
+
     func testRateFlagDropsRamp() throws {
         let yaml = try String(contentsOf: ProfileFixtures.profilesDirectory.appendingPathComponent("open-rate.yaml"), encoding: .utf8)
         XCTAssertEqual(try plan(yaml, ProfileOverride.overrides(flag: .rate, value: "500")).profile.load,

@@ -123,12 +123,21 @@ final class ProfileValidationTests: XCTestCase {
     }
 
     func testTargetChecks() {
-        expect(base(extra: "target: {url: http://est.example}"), [issue("target.url", "expected https://host[:port], got \"http://est.example\"")])
+        expect(base(extra: "target: {url: http://est.example}"), [issue("target.url", "expected https://host[:port][/path], got \"http://est.example\"")])
+        expect(base(extra: "target: {url: \"https://est.example/proxy?x=1\"}"), [issue("target.url",
+            "expected https://host[:port][/path] without a query or fragment (use target.caLabel for a CA label), got \"https://est.example/proxy?x=1\"")])
         expect(base(extra: "target: {url: \"https://u:p@est.example\"}"), [issue("target.url",
             "must not carry credentials; use target.credentials.basic with passwordEnv or passwordFile")])
         expect(base(extra: "target: {tls: {versions: {min: \"1.3\", max: \"1.2\"}}}"), [issue("target.tls.versions", "min 1.3 is above max 1.2")])
         expect(base(extra: "target: {tls: {versions: {min: \"1.1\"}}}"),
                [issue("target.tls.versions.min", "unknown TLS version \"1.1\"; expected one of 1.2, 1.3")])
+    }
+
+    /// A path is a prefix before /.well-known/est (a deployment behind a proxy), kept in the URL.
+    func testATargetURLMayHaveAPath() throws {
+        for url in ["https://est.example/proxy", "https://est.example:8443/a/b/", "https://[::1]/proxy"] {
+            XCTAssertEqual(try RunPlan.load(yaml: base(extra: "target: {url: \"\(url)\"}"), name: "t").profile.target.url, url)
+        }
     }
 
     func testCSRPlaceholders() {
