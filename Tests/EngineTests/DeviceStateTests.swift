@@ -1,5 +1,6 @@
 @testable import Engine
 import EST
+import EventLoop
 import Foundation
 import PKI
 import Server
@@ -138,19 +139,30 @@ final class DeviceStateTests: XCTestCase {
     }
 
     /// 10,000 consecutive synchronous failures with zero think time (a bootstrap certificate whose
-    /// key does not match): each next operation starts from the loop, so the stack never grows.
+    /// key does not match — refused at load time since, so built here past that check, straight on a
+    /// worker): each next operation starts from the loop, so the stack never grows.
     func testTenThousandSynchronousFailuresDoNotRecurse() throws {
         let server = try EngineFixture()
-        let certificate = try server.file("bootstrap.pem", PEM.encode(server.authority.serverCertificate, label: "CERTIFICATE"))
-        let otherKey = try KeyGenerator(type: .p256).generate()
-        let key = try server.file("bootstrap.key", PEM.encode(try otherKey.pkcs8(), label: "PRIVATE KEY"))
-        let run = try server.run("""
+        let plan = try RunPlan.load(yaml: server.target + """
+
         devices: {count: 1}
         lifecycle: [{op: simpleenroll}]
         load: {closed: {devices: 1}}
         stop: {operations: 10000, durationSeconds: 300}
-        """, target: "  bootstrap: {certificate: \(certificate), key: \(key)}")
-        XCTAssertEqual(run.counters("simpleenroll"), ["tls_error:client_certificate": 10000])
+        """, name: "sync-failures")
+        let target = try RunTarget.resolving(plan.profile)
+        let loaded = try ClientSetup.load(plan: plan, target: target)
+        let mismatched = ClientSetup(tlsContext: loaded.tlsContext,
+                                     bootstrap: ([server.authority.serverCertificate], try KeyGenerator(type: .p256).generate()))
+        let start = MonotonicTime.nowNs()
+        let settings = try EngineSettings(plan: plan, target: target, client: mismatched, threads: 1, startNs: start)
+        let key = try KeyGenerator(type: .p256).generate()
+        let csr = try CSRBuilder(template: settings.csrTemplate).build(index: 0, signer: Signer(key: key))
+        let worker = try EngineWorker(index: 0, settings: settings, budget: OperationBudget(limit: 10_000), progress: RunProgress(),
+                                      runStartNs: start, credentials: [DeviceCredentials(index: 0, key: key, csr: csr[...])])
+        worker.run()
+        XCTAssertEqual(worker.metrics["simpleenroll"]?.outcomes.byKey, ["tls_error:client_certificate": 10_000])
+        XCTAssertEqual(worker.phase, .done)
     }
 
     /// Channel binding against a server that requires it: bound CSRs are signed after each
