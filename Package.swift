@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ESTTests", dependencies: ["EST", "HTTP", "PKI", "DER"], swiftSettings: strict),
+        .testTarget(name: "ESTTests", dependencies: ["EST", "HTTP", "PKI", "DER", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EST", "TLS", "EventLoop", "HTTP", "PKI", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["estbench", "TestSupport"], swiftSettings: strict),
     ]

@@ -10,6 +10,12 @@ public enum ESTDeviation: Sendable {
     case longBase64Lines(ESTOperation)
     /// The CA's policy rewrote the subject (DER Names as sent and as issued).
     case subjectRewritten(requested: [UInt8], issued: [UInt8])
+    /// serverkeygen returned its key CMS-enveloped: recorded, not opened (no decryption key here).
+    case envelopedServerKey
+    /// serverkeygen's key part is labelled application/pkcs8 but holds PKCS#1 or SEC1.
+    case keyNotPKCS8
+    /// One CA issued the same serial number twice in this run (a CA concurrency bug).
+    case duplicateSerial(serial: [UInt8], issuer: [UInt8], first: [UInt8], second: [UInt8])
 
     /// The stable finding key in result.json.
     public var kind: String {
@@ -20,6 +26,9 @@ public enum ESTDeviation: Sendable {
         case .noFinalNewline: return "no_final_newline"
         case .longBase64Lines: return "long_base64_lines"
         case .subjectRewritten: return "subject_rewritten"
+        case .envelopedServerKey: return "serverkeygen_enveloped"
+        case .keyNotPKCS8: return "key_not_pkcs8"
+        case .duplicateSerial: return "duplicate_serial"
         }
     }
 
@@ -33,6 +42,11 @@ public enum ESTDeviation: Sendable {
         case .longBase64Lines(let op): return "\(op) base64 lines longer than 76 columns"
         case .subjectRewritten(let requested, let issued):
             return "requested \(ESTDeviation.names(requested[...])), issued \(ESTDeviation.names(issued[...]))"
+        case .envelopedServerKey: return "serverkeygen returned its key CMS-enveloped (smime-type=server-generated-key): not checked"
+        case .keyNotPKCS8: return "serverkeygen key part labelled application/pkcs8 holds a PKCS#1 or SEC1 key"
+        case .duplicateSerial(let serial, let issuer, let first, let second):
+            let hex = serial.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            return "serial 0x\(hex) issued twice by \(ESTDeviation.names(issuer[...])): to \(ESTDeviation.names(first[...])) and to \(ESTDeviation.names(second[...]))"
         }
     }
 

@@ -9,6 +9,8 @@ final class DeviceCredentials {
     /// The CSR body as sent: base64 of the DER, 64 columns, final newline.
     let csrBody: [UInt8]
     var certificate: [UInt8]?
+    /// The fullcmc request body (the CSR in a signed Full PKI Request), made on first use.
+    var fullCMCBody: [UInt8]?
     /// The CSR's subject (DER Name), to compare with what the CA issued.
     let requestedSubject: [UInt8]
 

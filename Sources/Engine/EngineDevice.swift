@@ -288,16 +288,23 @@ final class EngineDevice: TLSConnectionDelegate {
             // The binding exists only now: build and sign the CSR here, as its own phase.
             op.stamps.signStartNs = MonotonicTime.nowNs()
             do {
-                let signer = try self.signer ?? Signer(key: credentials.key)
-                self.signer = signer
+                let signer = try deviceSigner()
                 let csr = try worker.csrBuilder.build(index: credentials.index, signer: signer,
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
+                let body = op.kind == .fullcmc ? try CMCRequest.fullPKIRequest(csr: csr, signer: signer) : csr
                 op.stamps.signDoneNs = MonotonicTime.nowNs()
-                exchange.begin(template, body: ESTBody.encode(csr), closeConnection: close)
+                exchange.begin(template, body: ESTBody.encode(body), closeConnection: close)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
                 return complete(op, .tlsError(alert: "channel_binding"),
                                 FailureReason("channel-bound CSR not built", example: "device \(credentials.index): \(error)"))
+            }
+        } else if op.kind == .fullcmc {
+            do {
+                exchange.begin(template, body: try fullCMCBody(), closeConnection: close)
+            } catch {
+                worker.clientFailure("CMC request for device \(credentials.index): \(error)")
+                return complete(op, .protocolDeviation, FailureReason("CMC request not built", example: "device \(credentials.index): \(error)"))
             }
         } else {
             exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close)
@@ -386,14 +393,37 @@ final class EngineDevice: TLSConnectionDelegate {
         complete(op, outcome, reason)
     }
 
-    /// The EST checks of the response (status, media type, base64, certs-only, the issued key),
-    /// with the reason when it failed.
+    /// The device's signing context, made on first use.
+    private func deviceSigner() throws(PKIError) -> Signer {
+        if let signer { return signer }
+        let made = try Signer(key: credentials.key)
+        signer = made
+        return made
+    }
+
+    /// The device's fullcmc body (its pool CSR in a signed Full PKI Request), made once.
+    private func fullCMCBody() throws -> [UInt8] {
+        if let body = credentials.fullCMCBody { return body }
+        let body = ESTBody.encode(try CMCRequest.fullPKIRequest(csr: try ESTBody.decode(credentials.csrBody), signer: try deviceSigner()))
+        credentials.fullCMCBody = body
+        return body
+    }
+
+    /// The EST checks of the response (status, media type, body, the issued certificate — chained
+    /// to the run's cacerts, valid, its serial not seen twice), with the reason when it failed.
     private func judge(_ kind: ESTOperation) -> (Outcome, FailureReason?) {
         let response = exchange.response
-        let verdict = ESTResponseCheck.judge(
-            kind, response: response, publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
-            issued: { credentials.certificate = Array($0) }, note: { worker.finding($0.kind, $0.example) })
-        switch verdict {
+        let context = ESTResponseCheck.Context(
+            publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
+            caCertificates: worker.caCertificates, verifier: worker.certificateVerifier, nowUnixSeconds: worker.nowUnixSeconds())
+        let judgement = ESTResponseCheck.judge(kind, response: response, context: context, note: { worker.finding($0.kind, $0.example) })
+        if let issued = judgement.issued {
+            credentials.certificate = Array(issued.encoded)
+            worker.issued(issued)
+        }
+        if let issued = judgement.issuedForServerKey { worker.issued(issued) }
+        if !judgement.caCertificates.isEmpty { worker.learnCACertificates(judgement.caCertificates) }
+        switch judgement.verdict {
         case .success: return (.success2xx, nil)
         case .pending: return (.accepted202, nil)
         case .unauthorized: return (.unauthorized401, statusReason(kind))
@@ -404,7 +434,12 @@ final class EngineDevice: TLSConnectionDelegate {
             case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(response.contentType ?? "(none)")", example: detail))
             case .base64: return (.validationFailure(.base64), FailureReason("not base64", example: detail))
             case .pkcs7: return (.validationFailure(.pkcs7), FailureReason("not a certs-only PKCS#7", example: detail))
-            case .keyMismatch: return (.validationFailure(.keyMismatch), FailureReason("no certificate for the CSR's key", example: detail))
+            case .keyMismatch: return (.validationFailure(.keyMismatch), FailureReason("no certificate for the key", example: detail))
+            case .csrattrs: return (.validationFailure(.csrattrs), FailureReason("not a SEQUENCE OF AttrOrOID", example: detail))
+            case .serverKey: return (.validationFailure(.serverKey), FailureReason("no usable server-generated key", example: detail))
+            case .cmc: return (.validationFailure(.cmc), FailureReason(detail.hasPrefix("fullcmc status") ? "CMC status not success" : "not a Full PKI Response", example: detail))
+            case .chain: return (.validationFailure(.chain), FailureReason("not chained to cacerts", example: detail))
+            case .validity: return (.validationFailure(.validity), FailureReason("validity window", example: detail))
             }
         }
     }

@@ -35,6 +35,12 @@ final class EngineWorker {
     private(set) var findings: [String: InteropFinding] = [:]
     /// Operations started but dropped unfinished by a stop (drain limit or abort), per operation.
     private(set) var cutOff: [ESTOperation: Int] = [:]
+    /// The CA certificates of the last `cacerts` answer (DER): issued certificates must chain to them.
+    private(set) var caCertificates: [[UInt8]] = []
+    /// Checks issued certificates' signatures (one per worker thread: it keeps OpenSSL contexts).
+    private(set) var certificateVerifier: CSRVerifier?
+    /// Serial numbers issued in this run, per issuer (duplicates are findings).
+    private(set) var serials = IssuedSerials()
     /// Client-side failures (not the server's doing), with the first one's text.
     private(set) var clientFailures = 0
     private(set) var firstClientFailure: String?
@@ -265,6 +271,27 @@ final class EngineWorker {
     }
 
     func cutOff(_ op: ESTOperation) { cutOff[op, default: 0] += 1 }
+
+    /// A `cacerts` answer's certificates: kept when they differ from those known.
+    func learnCACertificates(_ certificates: [ArraySlice<UInt8>]) {
+        if certificates.count == caCertificates.count && zip(certificates, caCertificates).allSatisfy({ $0.elementsEqual($1) }) { return }
+        caCertificates = certificates.map { Array($0) }
+        if certificateVerifier == nil {
+            do { certificateVerifier = try CSRVerifier() } catch {
+                clientFailure("certificate verifier: \(error) (issued certificates are checked by issuer name only)")
+            }
+        }
+    }
+
+    /// An issued certificate: its serial is recorded, a serial its issuer issued before is a finding.
+    func issued(_ certificate: CertificateView) {
+        if let duplicate = serials.record(issuer: certificate.issuer, serial: certificate.serialNumber, subject: certificate.subject) {
+            finding(duplicate.deviation.kind, duplicate.deviation.example)
+        }
+    }
+
+    /// Wall-clock seconds, for validity windows.
+    func nowUnixSeconds() -> Int64 { Int64(time(nil)) }
 
     func clientFailure(_ text: @autoclosure () -> String) {
         clientFailures += 1

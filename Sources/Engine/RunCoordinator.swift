@@ -136,7 +136,8 @@ public final class RunCoordinator: Sendable {
             worker.run()
             return .success(WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
                                          lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
-                                         clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure))
+                                         clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
+                                         serials: worker.serials))
         }
         var workers: [WorkerResult] = []
         for result in results { workers.append(try result.get()) }
@@ -158,7 +159,16 @@ public final class RunCoordinator: Sendable {
         var cutOff: [ESTOperation: Int] = [:]
         var clientFailures = 0
         var firstClientFailure: String?
+        var serials = IssuedSerials()
         for worker in workers {
+            for duplicate in serials.merge(worker.serials) {
+                let deviation = duplicate.deviation
+                if findings[deviation.kind] == nil {
+                    findings[deviation.kind] = InteropFinding(count: 1, example: deviation.example)
+                } else {
+                    findings[deviation.kind]!.count += 1
+                }
+            }
             merged.merge(worker.metrics)
             facts.merge(worker.tls)
             for (kind, finding) in worker.findings {
@@ -181,6 +191,9 @@ public final class RunCoordinator: Sendable {
         if cut > 0 {
             let which = cutOff.sorted { $0.key.ordinal < $1.key.ordinal }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             warnings.append("the stop cut off \(cut) operation(s) still in flight after the \(settings.drainLimitNs % 1_000_000_000 == 0 ? "\(settings.drainLimitNs / 1_000_000_000)" : "\(Double(settings.drainLimitNs) / 1e9)") s drain limit (\(which)): not measured")
+        }
+        if serials.isFull {
+            warnings.append("more than \(IssuedSerials.limit) certificates on one load thread: later serial numbers were not checked for duplicates")
         }
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")

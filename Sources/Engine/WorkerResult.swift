@@ -16,4 +16,6 @@ struct WorkerResult: Sendable {
     /// Failures on estbench's side, with the first one's text.
     let clientFailures: Int
     let firstClientFailure: String?
+    /// Serial numbers this worker saw issued (duplicates across workers are found at the merge).
+    let serials: IssuedSerials
 }

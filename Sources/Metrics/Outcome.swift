@@ -91,6 +91,11 @@ public enum Outcome: Sendable, Hashable {
             case .keyMismatch: 11
             case .subjectMismatch: 12
             case .other: 13
+            case .csrattrs: 14
+            case .serverKey: 15
+            case .cmc: 16
+            case .chain: 17
+            case .validity: 18
             }
         }
     }

@@ -2,43 +2,12 @@ import DER
 import EST
 import HTTP
 import PKI
+import Foundation
 import XCTest
 
 /// The client's judgement of complete responses: status classes, media type, base64, certs-only,
 /// the issued key, and the deviations that are counted rather than failed.
-final class ESTResponseCheckTests: XCTestCase {
-    struct Judged {
-        var verdict: ESTResponseCheck.Verdict
-        var issued: [UInt8]?
-        var deviations: [String]
-    }
-
-    static let authority = try! CertificateAuthority()
-    let key = try! KeyGenerator(type: .p256).generate()
-    lazy var csr = try! CSRBuilder(template: CSRTemplate(commonName: "device-{i}")).build(index: 3, signer: Signer(key: key))
-    lazy var subject = Array(try! CSRView(der: csr[...]).subject)
-
-    func response(_ status: Int, type: String? = ESTMediaType.certsOnly, extra: String = "", body: [UInt8] = []) -> HTTPResponseParser {
-        var head = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.count)\r\n" + extra
-        if let type { head += "Content-Type: \(type)\r\n" }
-        var parser = HTTPResponseParser(requestMethod: .post)
-        let step = parser.feed(Array((head + "\r\n").utf8) + body)
-        XCTAssertEqual(step, .complete(consumed: head.utf8.count + 2 + body.count))
-        return parser
-    }
-
-    func judge(_ op: ESTOperation, _ parser: HTTPResponseParser) -> Judged {
-        var issued: [UInt8]?
-        var deviations: [String] = []
-        let verdict = ESTResponseCheck.judge(op, response: parser, publicKeyInfo: key.publicKeyInfo, requestedSubject: subject,
-                                             issued: { issued = Array($0) }, note: { deviations.append($0.kind) })
-        return Judged(verdict: verdict, issued: issued, deviations: deviations)
-    }
-
-    func enrollmentBody(subject: ArraySlice<UInt8>? = nil) throws -> [UInt8] {
-        ESTBody.encode(try Self.authority.makeIssuer().issue(csr: csr, subject: subject).certsOnly)
-    }
-
+final class ESTResponseCheckTests: ESTResponseFixture {
     func testAnIssuedCertificateForOurKeyIsASuccess() throws {
         let judged = judge(.simpleenroll, response(200, body: try enrollmentBody()))
         XCTAssertEqual(judged.verdict, .success)
@@ -84,11 +53,9 @@ final class ESTResponseCheckTests: XCTestCase {
         // The CA rewrote the subject: counted, with both names in the example.
         var w = DERWriter()
         w.sequence { $0.set { $0.sequence { $0.oid(OID("2.5.4.3")); $0.utf8String("rewritten") } } }
-        var example = ""
-        let verdict = ESTResponseCheck.judge(.simplereenroll, response: response(200, body: try enrollmentBody(subject: w.bytes[...])),
-                                             publicKeyInfo: key.publicKeyInfo, requestedSubject: subject,
-                                             issued: { _ in }, note: { example = $0.example })
-        XCTAssertEqual(verdict, .success)
-        XCTAssertEqual(example, "requested 2.5.4.3=device-3, issued 2.5.4.3=rewritten")
+        var examples: [String] = []
+        judged = judge(.simplereenroll, response(200, body: try enrollmentBody(subject: w.bytes[...])), examples: &examples)
+        XCTAssertEqual(judged.verdict, .success)
+        XCTAssertEqual(examples, ["requested 2.5.4.3=device-3, issued 2.5.4.3=rewritten"])
     }
 }

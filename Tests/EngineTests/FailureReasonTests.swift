@@ -53,3 +53,38 @@ final class FailureReasonTests: XCTestCase {
         XCTAssertTrue(reason.contains("self-signed certificate") || reason.contains("unable to get local issuer certificate"), reason)
     }
 }
+
+/// Every operation's answer is validated end to end against the built-in server: all six
+/// operations succeed, and the fullcmc and serverkeygen answers were really checked.
+final class AllOperationsTests: XCTestCase {
+    func testEverySixOperationsSucceedAgainstTheBuiltInServer() throws {
+        let server = try EngineFixture()
+        let run = try server.run("""
+        devices: {count: 2}
+        lifecycle: [{op: cacerts}, {op: csrattrs}, {op: simpleenroll}, {op: simplereenroll}, {op: serverkeygen}, {op: fullcmc}]
+        load: {closed: {devices: 2}}
+        stop: {operations: 24, durationSeconds: 120}
+        """)
+        for op in ["cacerts", "csrattrs", "simpleenroll", "simplereenroll", "serverkeygen", "fullcmc"] {
+            XCTAssertEqual(run.counters(op), ["2xx": 4], op)
+        }
+        XCTAssertEqual(run.outcome.findings.keys.sorted(), [], "the built-in server deviates from nothing")
+    }
+
+    /// A CA that refuses a fullcmc request answers 200 with a failure status inside the Full PKI
+    /// Response (here: the server requires channel binding, the client does not bind): a failure
+    /// with the CA's words as its example, never a success.
+    func testAFailedCMCStatusIsAValidationFailure() throws {
+        let server = try EngineFixture(channelBinding: true)
+        let run = try server.run("""
+        devices: {count: 1}
+        lifecycle: [{op: fullcmc}]
+        load: {closed: {devices: 1}}
+        stop: {operations: 3, durationSeconds: 120}
+        """)
+        run.assertEveryFailureHasAReason()
+        XCTAssertEqual(run.counters("fullcmc"), ["validation_failure:cmc": 3])
+        let example = run.outcome.metrics["fullcmc"]?.reasons.ranked("validation_failure:cmc").first?.tally.example ?? ""
+        XCTAssertTrue(example.contains("fullcmc status 2") && example.contains("channel binding"), example)
+    }
+}

@@ -55,17 +55,31 @@ public final class CSRVerifier {
     /// The CSR's public key, once its signature is verified.
     func verifiedKey(_ csr: CSRView) throws(IssuanceError) -> SubjectPublicKey {
         guard csr.version == 0 else { throw .unsupportedCSRVersion(csr.version) }
-        let key = try SubjectPublicKey(publicKeyInfo: csr.publicKeyInfo)
-        let algorithm = try CSRSignatureAlgorithm(algorithmIdentifier: csr.signatureAlgorithm)
-        guard algorithm.fits(key.keyType) else {
-            throw .signatureAlgorithmMismatch(algorithm: algorithm.name, keyType: key.keyType)
-        }
         // CSRView's slices keep the input's indices: the octet before the signature is its unused-bit count.
         let unusedBits = csr.signature.startIndex - 1
         guard csr.encoded[unusedBits] == 0 else {
             throw .malformedCSR(.invalidValue(offset: unusedBits, type: .bitString, reason: "signature with unused bits"))
         }
-        guard !csr.signature.isEmpty else { throw .signatureDoesNotVerify(algorithm: algorithm.name, openSSL: ["empty signature"]) }
+        return try verified(message: csr.info, signature: csr.signature, algorithmIdentifier: csr.signatureAlgorithm,
+                            publicKeyInfo: csr.publicKeyInfo)
+    }
+
+    /// Verifies `certificate`'s signature with its issuer's public key (a client checking that an
+    /// issued certificate chains to the CA certificates it was given).
+    public func verify(certificate: CertificateView, issuerPublicKeyInfo: ArraySlice<UInt8>) throws(IssuanceError) {
+        _ = try verified(message: certificate.tbs, signature: certificate.signature, algorithmIdentifier: certificate.signatureAlgorithm,
+                         publicKeyInfo: issuerPublicKeyInfo)
+    }
+
+    /// Verifies `signature` over `message` under `algorithmIdentifier` with `publicKeyInfo`'s key; returns the key.
+    private func verified(message: ArraySlice<UInt8>, signature: ArraySlice<UInt8>, algorithmIdentifier: ArraySlice<UInt8>,
+                          publicKeyInfo: ArraySlice<UInt8>) throws(IssuanceError) -> SubjectPublicKey {
+        let key = try SubjectPublicKey(publicKeyInfo: publicKeyInfo)
+        let algorithm = try CSRSignatureAlgorithm(algorithmIdentifier: algorithmIdentifier)
+        guard algorithm.fits(key.keyType) else {
+            throw .signatureAlgorithmMismatch(algorithm: algorithm.name, keyType: key.keyType)
+        }
+        guard !signature.isEmpty else { throw .signatureDoesNotVerify(algorithm: algorithm.name, openSSL: ["empty signature"]) }
         let rc: Int32
         switch (algorithm, key.material) {
         case (.ecdsa(let hash), .ec(let point)):
@@ -75,8 +89,8 @@ public final class CSRVerifier {
             } catch {
                 throw .malformedPublicKey(reason: "\(key.keyType) point rejected: \(error)")
             }
-            let length = try digest(csr.info, hash, at: 0)
-            rc = csr.signature.withUnsafeBufferPointer { s in
+            let length = try digest(message, hash, at: 0)
+            rc = signature.withUnsafeBufferPointer { s in
                 digestBuffer.withUnsafeBufferPointer { d in
                     verifier.verify(signature: s, digest: UnsafeBufferPointer(rebasing: d[0..<length]))
                 }
@@ -86,13 +100,13 @@ public final class CSRVerifier {
             digestBuffer.withUnsafeMutableBufferPointer { b in
                 for (i, byte) in prefix.enumerated() { b[i] = byte }
             }
-            let length = try digest(csr.info, hash, at: prefix.count) + prefix.count
-            rc = try verifyRSA(modulus: modulus, exponent: exponent, signature: csr.signature, digestLength: length, pss: false)
+            let length = try digest(message, hash, at: prefix.count) + prefix.count
+            rc = try verifyRSA(modulus: modulus, exponent: exponent, signature: signature, digestLength: length, pss: false)
         case (.rsaPSSSHA256, .rsa(let modulus, let exponent)):
-            let length = try digest(csr.info, .sha256, at: 0)
-            rc = try verifyRSA(modulus: modulus, exponent: exponent, signature: csr.signature, digestLength: length, pss: true)
+            let length = try digest(message, .sha256, at: 0)
+            rc = try verifyRSA(modulus: modulus, exponent: exponent, signature: signature, digestLength: length, pss: true)
         case (.ed25519, .ed25519(let publicKey)):
-            rc = try verifyEd25519(publicKey: publicKey, signature: csr.signature, message: csr.info)
+            rc = try verifyEd25519(publicKey: publicKey, signature: signature, message: message)
         default:
             throw .signatureAlgorithmMismatch(algorithm: algorithm.name, keyType: key.keyType)
         }
