@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
 
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
-        .target(name: "Workload", dependencies: ["EST", "PKI", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Workload", dependencies: ["EST", "PKI", "Metrics", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
         // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
         .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),

@@ -1,3 +1,5 @@
+import Metrics
+
 /// A workload profile after parsing and validation, defaults filled: everything a run needs to
 /// know about target, devices, lifecycle, connections, load, stop and timeouts. Holds no secrets.
 public struct Profile: Sendable, Equatable, Encodable {
@@ -16,12 +18,14 @@ public struct Profile: Sendable, Equatable, Encodable {
     public var channelBinding: Bool = false
     /// Seeds every random choice (mix draws, jitter) so runs repeat.
     public var seed: UInt64 = Profile.defaultSeed
+    /// The service-level limits the run is judged by, in profile order (empty: none).
+    public var thresholds: [Threshold] = []
 
     public static let defaultSeed: UInt64 = 7030
 
     enum CodingKeys: String, CodingKey {
         case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
-        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed
+        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds
     }
 
     public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {

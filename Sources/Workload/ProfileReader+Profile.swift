@@ -4,7 +4,7 @@ import EST
 extension ProfileReader {
     static let rootFields = [
         "target", "devices", "lifecycle", "connection", "load", "maxNewConnectionsPerSecond",
-        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed",
+        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds",
     ]
 
     /// The validated profile, or nil when any issue was recorded.
@@ -22,6 +22,7 @@ extension ProfileReader {
         let accepted = fields["onAccepted202"].flatMap { self.accepted($0, at: "onAccepted202") } ?? .defaultFollow
         let channelBinding = bool(fields["channelBinding"], at: "channelBinding") ?? false
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
+        let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
 
         if let duration = stop?.durationSeconds, warmup >= duration {
             report("warmupSeconds", "\(format(warmup)) is not shorter than stop.durationSeconds (\(format(duration)))")
@@ -36,6 +37,7 @@ extension ProfileReader {
         profile.onAccepted202 = accepted
         profile.channelBinding = channelBinding
         profile.seed = seed
+        profile.thresholds = thresholds
         return profile
     }
 
