@@ -66,6 +66,8 @@ final class EngineFixture {
     struct Run {
         let outcome: RunCoordinator.Outcome
         let wallSeconds: Double
+        /// From the start of measurement (after key generation and warm-up) to the run's return.
+        var secondsAfterMeasurementStarted: Double = 0
 
         func counters(_ op: String) -> [String: UInt64] {
             outcome.metrics[op]?.outcomes.byKey ?? [:]
@@ -86,7 +88,9 @@ final class EngineFixture {
         }
         let start = Date()
         let outcome = try coordinator.run()
-        return Run(outcome: outcome, wallSeconds: Date().timeIntervalSince(start))
+        let end = Date()
+        return Run(outcome: outcome, wallSeconds: end.timeIntervalSince(start),
+                   secondsAfterMeasurementStarted: end.timeIntervalSince(outcome.measuredFrom))
     }
 }
 

@@ -60,9 +60,9 @@ final class AllOperationsTests: XCTestCase {
     func testEverySixOperationsSucceedAgainstTheBuiltInServer() throws {
         let server = try EngineFixture()
         let run = try server.run("""
-        devices: {count: 2}
+        devices: {count: 1}
         lifecycle: [{op: cacerts}, {op: csrattrs}, {op: simpleenroll}, {op: simplereenroll}, {op: serverkeygen}, {op: fullcmc}]
-        load: {closed: {devices: 2}}
+        load: {closed: {devices: 1}}
         stop: {operations: 24, durationSeconds: 120}
         """)
         for op in ["cacerts", "csrattrs", "simpleenroll", "simplereenroll", "serverkeygen", "fullcmc"] {

@@ -84,7 +84,8 @@ final class MeasurementTests: XCTestCase {
         stop: {operations: 100, durationSeconds: 20}
         """)
         XCTAssertEqual(run.count("cacerts"), 100)
-        XCTAssertLessThan(run.wallSeconds, 3, "the run went on until each parked device was refused an arrival (5 s)")
+        // Timed from the start of measurement: generating 1000 keys in a debug build takes its own time.
+        XCTAssertLessThan(run.secondsAfterMeasurementStarted, 3.5, "the run went on until each parked device was refused an arrival (5 s)")
         let seconds = Double(run.outcome.durationNs) / 1e9
         XCTAssertLessThan(seconds, 2.5, "measured until the last operation (0.5 s planned), not over the idle time")
     }
