@@ -57,11 +57,9 @@ final class EngineWorker {
     /// Set from other threads before `wakeup` is signalled.
     let stopSignal = StopSignal()
     private var wakeup: Wakeup?
-    /// Devices whose next operation begins on the next loop iteration (after I/O), and the idle
-    /// handle that runs them: a completion never starts the next operation by recursion.
-    private var ready: [EngineDevice] = []
-    private var readyTurn: [EngineDevice] = []
-    private var readyIdle: Idle?
+    /// Devices whose next operation begins on the next loop iteration (after I/O): a completion
+    /// never starts the next operation by recursion.
+    private var ready: ReadyList<EngineDevice>?
     /// The duration deadline (fires: drain), and the drain limit (fires: abort).
     private var deadline: EventLoop.Timer?
     private var drainLimit: EventLoop.Timer?
@@ -91,8 +89,7 @@ final class EngineWorker {
             }
         }
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
-        readyIdle = try Idle(loop: loop) {}
-        readyIdle?.handler = { [unowned self] in self.runReadyTurn() }
+        ready = try ReadyList(loop: loop) { $0.readyTurn() }
         wakeup = try Wakeup(loop: loop) {}
         wakeup?.handler = { [unowned self] in
             if self.stopSignal.level == .abort { self.abort() } else { self.drain() }
@@ -188,8 +185,8 @@ final class EngineWorker {
         closeSchedule()
         drainLimit?.close()
         drainLimit = nil
-        readyIdle?.close()
-        readyIdle = nil
+        ready?.close()
+        ready = nil
         wakeup?.close()
         wakeup = nil
     }
@@ -198,19 +195,8 @@ final class EngineWorker {
 
     /// `device` begins its next operation on the next loop iteration.
     func enqueueReady(_ device: EngineDevice) {
-        ready.append(device)
-        guard ready.count == 1, let idle = readyIdle else { return }
-        do { try idle.start() } catch {
-            // uv_idle_start fails only on a closing handle: the worker is done, nothing runs any more.
-            clientFailure("ready list: \(error)")
-        }
-    }
-
-    private func runReadyTurn() {
-        swap(&ready, &readyTurn)
-        for d in readyTurn { d.readyTurn() }
-        readyTurn.removeAll(keepingCapacity: true)
-        if ready.isEmpty { readyIdle?.stop() }
+        // The list closes only once every device has finished: a finished device is never queued.
+        if ready?.append(device) != true { clientFailure("device \(device.credentials.index) queued after the worker finished") }
     }
 
     // MARK: open model

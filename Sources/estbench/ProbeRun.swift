@@ -26,10 +26,8 @@ final class ProbeRun {
     var records: [ProbeRecord] = []
     var ticket: TLSResumableSession?
     private var lanes: [ProbeLane] = []
-    /// Lanes whose next request starts on the next loop iteration, and the idle handle that runs them.
-    private var ready: [ProbeLane] = []
-    private var readyTurn: [ProbeLane] = []
-    private var readyIdle: Idle?
+    /// Lanes whose next request starts on the next loop iteration.
+    private var ready: ReadyList<ProbeLane>?
 
     init(loop: Loop, context: TLSContext, target: ProbeTarget, template: HTTPRequestTemplate, settings: Settings,
          onRecord: @escaping (ProbeRecord) -> Void) {
@@ -42,9 +40,12 @@ final class ProbeRun {
     }
 
     func run() throws -> [ProbeRecord] {
-        let idle = try Idle(loop: loop) {}
-        idle.handler = { [unowned self] in self.runReadyTurn() }
-        readyIdle = idle
+        let list = try ReadyList<ProbeLane>(loop: loop) { $0.readyTurn() }
+        list.drained = { [unowned self] in
+            // Every lane done: close the list so the loop can end.
+            if self.lanes.allSatisfy({ if case .done = $0.state { return true } else { return false } }) { self.ready?.close() }
+        }
+        ready = list
         for _ in 0..<min(settings.concurrency, settings.count) {
             let lane = try ProbeLane(run: self)
             lanes.append(lane)
@@ -56,24 +57,8 @@ final class ProbeRun {
 
     /// `lane` takes its next request on the next loop iteration.
     func enqueueReady(_ lane: ProbeLane) {
-        ready.append(lane)
-        guard ready.count == 1, let idle = readyIdle else { return }
-        do { try idle.start() } catch {
-            // uv_idle_start fails only on a closing handle, closed only once every lane is done.
-            preconditionFailure("probe ready list: \(error)")
-        }
-    }
-
-    private func runReadyTurn() {
-        swap(&ready, &readyTurn)
-        for lane in readyTurn { lane.readyTurn() }
-        readyTurn.removeAll(keepingCapacity: true)
-        guard ready.isEmpty else { return }
-        readyIdle?.stop()
-        if lanes.allSatisfy({ if case .done = $0.state { return true } else { return false } }) {
-            readyIdle?.close()
-            readyIdle = nil
-        }
+        // The list closes only once every lane is done, and a done lane is never queued.
+        guard ready?.append(lane) == true else { preconditionFailure("probe lane queued after every lane was done") }
     }
 
     func take() -> Int? {
