@@ -9,8 +9,6 @@ extension ESTService {
     static let pkiData = OID("1.3.6.1.5.5.7.12.2")
     static let pkiResponse = OID("1.3.6.1.5.5.7.12.3")
     static let statusInfoV2 = OID("1.3.6.1.5.5.7.7.25")
-    static let contentTypeAttribute = OID("1.2.840.113549.1.9.3")
-    static let messageDigestAttribute = OID("1.2.840.113549.1.9.4")
 
     /// CMCStatus (RFC 5272 3.2.4) and CMCFailInfo values used here.
     enum CMCOutcome {
@@ -114,54 +112,12 @@ extension ESTService {
             r.sequence { _ in }  // cmsSequence
             r.sequence { _ in }  // otherMsgSequence
         }
-        let content = pkiResponse.bytes
-        let (digestOID, digestName) = MessageDigest.algorithm(for: cmsSigner.scheme)
-        let digest = try MessageDigest.hash(content, algorithm: digestName)
-        var attributes = DERWriter(capacity: 128)
-        attributes.setOf { set in
-            set.sequence { $0.oid(ESTService.contentTypeAttribute); $0.set { $0.oid(ESTService.pkiResponse) } }
-            set.sequence { $0.oid(ESTService.messageDigestAttribute); $0.set { $0.octetString(digest) } }
-        }
-        let signedAttributes = attributes.bytes
-        let signature = try signedAttributes.withUnsafeBytes { bytes in
-            Result { () throws(PKIError) -> [UInt8] in Array(try cmsSigner.sign(bytes)) }
-        }.get()
-        var implicitAttributes = signedAttributes
-        implicitAttributes[0] = DERTag.context(0, constructed: true).rawValue
         let ca = try CertificateView(der: authority.issuingCertificate[...])
         var certificates: [ArraySlice<UInt8>] = []
         if case .success(_, let issued) = outcome { certificates = issued }
         certificates += authority.caCertificates.map { $0[...] }
-
-        var w = DERWriter(capacity: 2048)
-        w.sequence { ci in
-            ci.oid(OIDs.signedData)
-            ci.explicit(0) {
-                $0.sequence { sd in
-                    sd.integer(3)
-                    sd.set { $0.sequence { $0.oid(digestOID) } }
-                    sd.sequence { encap in
-                        encap.oid(ESTService.pkiResponse)
-                        encap.explicit(0) { $0.octetString(content) }
-                    }
-                    sd.implicitConstructed(0) { for c in certificates { $0.appendEncoded(c) } }
-                    sd.set { infos in
-                        infos.sequence { si in
-                            si.integer(1)
-                            si.sequence { sid in
-                                sid.appendEncoded(ca.issuer)
-                                sid.primitive(.integer, content: ca.serialNumber)
-                            }
-                            si.sequence { $0.oid(digestOID) }
-                            // signedAttrs [0] IMPLICIT: the same encoding with the SET tag replaced.
-                            si.appendEncoded(implicitAttributes)
-                            si.appendEncoded(cmsSigner.scheme.algorithmIdentifier)
-                            si.octetString(signature)
-                        }
-                    }
-                }
-            }
-        }
-        return w.bytes
+        return try CMSSignedData.encode(content: pkiResponse.bytes, contentType: ESTService.pkiResponse, signer: cmsSigner,
+                                        signerIdentifier: .issuerAndSerialNumber(issuer: ca.issuer, serial: ca.serialNumber),
+                                        certificates: certificates)
     }
 }
