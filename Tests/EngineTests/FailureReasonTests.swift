@@ -4,6 +4,8 @@ import Foundation
 import Metrics
 import PKI
 import Server
+import TLS
+import EventLoop
 import Workload
 import XCTest
 
@@ -86,5 +88,31 @@ final class AllOperationsTests: XCTestCase {
         XCTAssertEqual(run.counters("fullcmc"), ["validation_failure:cmc": 3])
         let example = run.outcome.metrics["fullcmc"]?.reasons.ranked("validation_failure:cmc").first?.tally.example ?? ""
         XCTAssertTrue(example.contains("fullcmc status 2") && example.contains("channel binding"), example)
+    }
+}
+
+/// Connection failures sorted into their classes with a reason: a failure of an established
+/// session (an alert or a bad record after the handshake) is never a handshake failure.
+final class ConnectionFailureClassTests: XCTestCase {
+    func classify(_ error: TLSConnectionError) -> (String, String)? {
+        let (outcome, reason) = EngineDevice.failure(error, address: try! SocketAddress(ip: "127.0.0.1", port: 8443))
+        return (outcome.key, reason.key)
+    }
+
+    func testEachFailureLandsInItsClassWithItsReason() {
+        XCTAssertEqual(classify(.transport(UVError(code: -111, operation: .connect)))?.0, "connect_error")
+        XCTAssertEqual(classify(.transport(UVError(code: -111, operation: .connect)))?.1, "ECONNREFUSED")
+        XCTAssertEqual(classify(.transport(UVError(code: -104, operation: .read)))?.1, "ECONNRESET")
+        XCTAssertEqual(classify(.tls(.certificateVerification(code: 20, reason: "unable to get local issuer certificate")))?.0, "tls_error:verify")
+        XCTAssertEqual(classify(.tls(.certificateVerification(code: 20, reason: "unable to get local issuer certificate")))?.1,
+                       "unable to get local issuer certificate")
+        XCTAssertEqual(classify(.tls(.handshake(errors: [], alertSent: nil, alertReceived: TLSAlert(code: 70))))?.0, "tls_error:protocol_version")
+        XCTAssertEqual(classify(.tls(.handshake(errors: ["x"], alertSent: nil, alertReceived: nil)))?.0, "tls_error:handshake")
+        XCTAssertEqual(classify(.closedDuringHandshake)?.0, "tls_error:handshake")
+        // After the handshake: the established session's failure, by its alert or as "session".
+        XCTAssertEqual(classify(.tls(.alertReceived(TLSAlert(code: 116), errors: [])))?.0, "tls_error:certificate_required")
+        XCTAssertEqual(classify(.tls(.alertReceived(TLSAlert(code: 116), errors: [])))?.1, "alert after the handshake: certificate_required")
+        XCTAssertEqual(classify(.tls(.protocolFailure(errors: ["bad record mac"], alertSent: TLSAlert(code: 20))))?.0, "tls_error:session")
+        XCTAssertEqual(classify(.tls(.unexpectedEOF))?.0, "tls_error:session")
     }
 }
