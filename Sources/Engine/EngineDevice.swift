@@ -95,7 +95,6 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     var settings: EngineSettings { worker.settings }
-    var isFinished: Bool { if case .finished = state { return true } else { return false } }
 
     // MARK: events from the worker
 
@@ -148,7 +147,7 @@ final class EngineDevice: TLSConnectionDelegate {
         case .connecting(let op), .awaitingResponse(let op):
             worker.cutOff(op.kind)
             finishDevice()
-        default:
+        case .parked, .ready, .awaitingConnectionSlot, .awaitingRetryAfter, .thinking, .backingOff, .finished:
             stop()
         }
     }
