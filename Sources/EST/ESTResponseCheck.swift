@@ -289,8 +289,9 @@ public enum ESTResponseCheck {
         if enveloped {
             // CMS-encrypted for the client: the key cannot be checked without the decryption key.
             note(.envelopedServerKey)
-            guard let first = certificates.certificates.first, let view = try? CertificateView(der: first) else {
-                return Judgement(.invalid(.pkcs7, detail: "serverkeygen certificate part holds no readable certificate"))
+            let view: CertificateView
+            do { view = try CertificateView(der: certificates.certificates[0]) } catch {
+                return Judgement(.invalid(.pkcs7, detail: "serverkeygen certificate part: certificate 0: \(error)"))
             }
             return issuedCertificate(view, .serverkeygen, context: context, serverKey: true, note: note)
         }
