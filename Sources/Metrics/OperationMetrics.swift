@@ -22,7 +22,7 @@ public struct OperationMetrics: Sendable {
     var tailFromUs: UInt64 = 0
     /// Responses recorded in `.total`, and when the estimate is refreshed next.
     var tailSeen: UInt64 = 0
-    var tailRefreshAt: UInt64 = 64
+    var tailRefreshAt: UInt64 = 8
 
     public init(name: String) {
         self.name = name

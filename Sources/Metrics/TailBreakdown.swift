@@ -2,8 +2,9 @@
 /// reached a running p99 estimate of their operation, the sum of each phase's duration (and of
 /// the wait before an open-model start). Phase histograms cannot say this — their p99s belong to
 /// different operations — so the sums are taken per operation, in the tail only. The estimate is
-/// refreshed from the total histogram at 64, 128, … 1024 operations and every 1024 after (the
-/// first 63 operations are not judged), so "tail" is ~the slowest 1%, not exactly it.
+/// refreshed from the total histogram at 8, 16, … 1024 operations and every 1024 after (the
+/// first 7 are not judged; in a short run the estimate is near the maximum so far), so "tail" is
+/// ~the slowest 1%, not exactly it.
 /// Mergeable by addition; a fixed array, so recording allocates nothing.
 public struct TailBreakdown: Sendable, Equatable, Codable {
     /// What the sums are indexed by: the request path's phases, then `wait` (intended → actual start).
