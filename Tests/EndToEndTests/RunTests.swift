@@ -526,7 +526,7 @@ final class RunTests: XCTestCase {
         stop:
           operations: 10
         """)
-        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(r.status, 1, "measured, and nothing succeeded: " + r.stdout + r.stderr)
         XCTAssertEqual(count(r.json, "cacerts"), 10)
         let counters = operation(r.json, "cacerts")?["counters"] as? [String: Int] ?? [:]
         XCTAssertEqual(counters, ["4xx": 10], "every operation got its 404; none is a connection error")
@@ -561,7 +561,7 @@ final class RunTests: XCTestCase {
         stop:
           operations: 20
         """)
-        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(r.status, 1, "measured, and nothing succeeded: " + r.stdout + r.stderr)
         let counters = operation(r.json, "simpleenroll")?["counters"] as? [String: Int] ?? [:]
         XCTAssertEqual(counters, ["401": 20], "every enrollment got its 401; none is a connection error")
     }

