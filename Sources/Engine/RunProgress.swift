@@ -106,8 +106,3 @@ public final class RunProgress: Sendable {
     public var completed: Int { completedCount.load(ordering: .relaxed) }
     public var errors: Int { errorCount.load(ordering: .relaxed) }
 }
-
-/// One atomic counter, in a class so a fixed array of them can be shared between threads.
-final class SharedCounter: Sendable {
-    let count = Atomic<Int>(0)
-}
