@@ -54,6 +54,8 @@ final class EngineWorker {
     /// Builds channel-bound CSRs after handshakes (one builder per worker thread).
     let csrBuilder: CSRBuilder
     private var operationIDs: [ESTOperation: OperationID] = [:]
+    /// Unreachable-failure reason → its slot in `progress` (this thread's cache).
+    private var reasonSlots: [String: Int] = [:]
     /// Set from other threads before `wakeup` is signalled.
     let stopSignal = StopSignal()
     private var wakeup: Wakeup?
@@ -244,6 +246,13 @@ final class EngineWorker {
     // MARK: what devices report
 
     func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
+        // The abort rules see every operation, warm-up included: an unusable target is so from the start.
+        var unreachableSlot: Int?
+        switch outcome {
+        case .connectError, .tlsError: unreachableSlot = reasonSlot(outcome, reason)
+        default: break
+        }
+        progress.ended(failed: outcome.isError, unreachableSlot: unreachableSlot)
         // Warm-up: the operation ran (connections, sessions, caches warmed) but is not measured.
         let now = MonotonicTime.nowNs()
         if now < settings.warmupEndNs {
@@ -254,6 +263,16 @@ final class EngineWorker {
         lastRecordNs = now
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
+    }
+
+    /// The live-count slot of an unreachable failure's reason (cached: the shared table is locked once per new reason).
+    private func reasonSlot(_ outcome: Outcome, _ reason: FailureReason?) -> Int {
+        let key: String
+        if case .tlsError = outcome { key = "TLS: " + (reason?.key ?? outcome.key) } else { key = reason?.key ?? outcome.key }
+        if let slot = reasonSlots[key] { return slot }
+        let slot = progress.reasonSlot(key)
+        reasonSlots[key] = slot
+        return slot
     }
 
     func cutOff(_ op: ESTOperation) { cutOff[op, default: 0] += 1 }

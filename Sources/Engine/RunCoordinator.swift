@@ -29,6 +29,8 @@ public final class RunCoordinator: Sendable {
         public let findings: [String: InteropFinding]
         /// Operations dropped unfinished by the stop (drain limit or abort), per operation.
         public let cutOff: [ESTOperation: Int]
+        /// The abort rule that stopped the run early, with its reason (nil: none fired).
+        public let abort: RunAbort?
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -51,7 +53,14 @@ public final class RunCoordinator: Sendable {
     let generationProgress: GenerationProgress
     /// How far a stop has been asked to go, and the workers running now — under one lock, so a
     /// worker registering late gets the level in force and a level never goes back.
-    private let stopState = Mutex<(level: StopLevel, handles: [WorkerStopHandle])>((.none, []))
+    private let stopState = Mutex(StopState())
+    /// The stop level, the workers to tell, and who asked: a person (`stop()`) or an abort rule.
+    private struct StopState {
+        var level = StopLevel.none
+        var handles: [WorkerStopHandle] = []
+        var interrupted = false
+        var abort: RunAbort?
+    }
     /// Live counts for a progress line.
     public let progress = RunProgress()
 
@@ -63,9 +72,52 @@ public final class RunCoordinator: Sendable {
     public func stop() {
         let (level, handles) = stopState.withLock { state -> (StopLevel, [WorkerStopHandle]) in
             state.level = state.level == .none ? .drain : .abort
+            state.interrupted = true
             return (state.level, state.handles)
         }
         for h in handles { h.stop(level) }
+    }
+
+    /// An abort rule fired: the run drains (unless a stop came first) and records why.
+    func abort(_ verdict: RunAbort) {
+        let handles = stopState.withLock { state -> [WorkerStopHandle]? in
+            guard state.level == .none else { return nil }
+            state.level = .drain
+            state.abort = verdict
+            return state.handles
+        }
+        guard let handles else { return }
+        say("abort: \(verdict.reason)")
+        for h in handles { h.stop(.drain) }
+    }
+
+    /// Once a second from the clock's start: samples the live counts and stops the run when an
+    /// abort rule fires. Set the returned flag to end the thread.
+    private func startAbortMonitor(startNs: UInt64) -> MaintenanceFlag {
+        let done = MaintenanceFlag()
+        let policy = plan.profile.abort
+        guard policy.targetUnusable || policy.errorRate != nil else { return done }
+        let keep = policy.longestWindowSeconds + 1
+        WorkerThreads.detach { [self] in
+            var samples: [EndedCounts] = [progress.endedCounts]
+            var second: UInt64 = 1
+            while !done.isSet {
+                let due = startNs + second * 1_000_000_000
+                let now = MonotonicTime.nowNs()
+                if now < due {
+                    usleep(UInt32(min(100_000, (due - now) / 1000 + 1)))
+                    continue
+                }
+                second += 1
+                samples.append(progress.endedCounts)
+                if samples.count > keep { samples.removeFirst(samples.count - keep) }
+                if let verdict = RunAbort.check(policy, samples: samples) {
+                    abort(verdict)
+                    return
+                }
+            }
+        }
+        return done
     }
 
     /// The stop level requested so far.
@@ -120,6 +172,8 @@ public final class RunCoordinator: Sendable {
         measuring()
         let maintenance = RunCoordinator.startHeapTrimming(progress)
         defer { maintenance.set() }
+        let monitor = startAbortMonitor(startNs: start)
+        defer { monitor.set() }
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
             // Device w, w + T, w + 2T, ... : each worker's credentials are made on its own thread.
             let worker: EngineWorker
@@ -139,8 +193,10 @@ public final class RunCoordinator: Sendable {
                                          clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
                                          serials: worker.serials))
         }
+        monitor.set()
         var workers: [WorkerResult] = []
         for result in results { workers.append(try result.get()) }
+        let stopped = stopState.withLock { (interrupted: $0.interrupted, abort: $0.abort) }
         // Measured time excludes the warm-up, and ends with the last measured operation (not when
         // the workers had closed their connections) — but, when the run stopped at its duration
         // deadline, not before it: a rate is completions over the time they were asked for in. A run
@@ -199,8 +255,8 @@ public final class RunCoordinator: Sendable {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
         return Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
-                       target: target.description, interrupted: stopLevel != .none, workerCPUNs: cpu,
-                       warnings: warnings, findings: findings, cutOff: cutOff)
+                       target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
+                       warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
     }
 
     /// Keys and CSRs for the first `count` devices: from the profile's pool file, or generated on

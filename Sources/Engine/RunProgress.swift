@@ -1,22 +1,66 @@
 import Synchronization
 
 /// Operations completed and failed so far, bumped by workers (relaxed atomics: one add each), and
-/// a coarse latency histogram (half-octave buckets) for the live line's p99 — the exact figures are
-/// the HDR histograms in the results. Read by whoever prints the live progress line.
+/// a coarse latency histogram (half-octave buckets) of the interval since its last reading, for the
+/// live line's p99 — the exact figures are the HDR histograms in the results. Read by whoever prints
+/// the live progress line; the abort monitor reads the counts of every ended operation.
 public final class RunProgress: Sendable {
     private let completedCount = Atomic<Int>(0)
     private let errorCount = Atomic<Int>(0)
-    private let buckets = Mutex<[Int]>(Array(repeating: 0, count: 80))
+    private let buckets = (0..<80).map { _ in SharedCounter() }
     private let handshakeCount = Atomic<Int>(0)
+    // Every operation that ended (warm-up included), for the abort rules' windows.
+    private let endedCount = Atomic<Int>(0)
+    private let failedCount = Atomic<Int>(0)
+    private let unreachableCount = Atomic<Int>(0)
+    /// Unreachable failures per reason slot; a slot's name is registered once (under the lock),
+    /// a worker caches the slot, so counting is one relaxed add.
+    private let reasonSlots = (0..<RunProgress.reasonSlotCount).map { _ in SharedCounter() }
+    private let reasonNames = Mutex<[String]>([])
+
+    static let reasonSlotCount = 16
+    static let otherReason = "other reasons"
 
     public init() {}
+
+    /// One operation ended (measured or warm-up); `reasonSlot` when it was unreachable (connect or TLS failure).
+    func ended(failed: Bool, unreachableSlot: Int?) {
+        endedCount.add(1, ordering: .relaxed)
+        if failed { failedCount.add(1, ordering: .relaxed) }
+        if let slot = unreachableSlot {
+            unreachableCount.add(1, ordering: .relaxed)
+            reasonSlots[slot].count.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// The slot counting `reason` (found or registered; the last slot holds every reason past the others).
+    func reasonSlot(_ reason: String) -> Int {
+        reasonNames.withLock { names in
+            if let index = names.firstIndex(of: reason) { return index }
+            guard names.count < RunProgress.reasonSlotCount - 1 else {
+                if names.count == RunProgress.reasonSlotCount - 1 { names.append(RunProgress.otherReason) }
+                return RunProgress.reasonSlotCount - 1
+            }
+            names.append(reason)
+            return names.count - 1
+        }
+    }
+
+    /// The cumulative counts now (for the abort monitor).
+    public var endedCounts: EndedCounts {
+        var reasons: [String: Int] = [:]
+        for (index, name) in reasonNames.withLock({ $0 }).enumerated() {
+            reasons[name, default: 0] += reasonSlots[index].count.load(ordering: .relaxed)
+        }
+        return EndedCounts(ended: endedCount.load(ordering: .relaxed), failed: failedCount.load(ordering: .relaxed),
+                           unreachable: unreachableCount.load(ordering: .relaxed), unreachableReasons: reasons)
+    }
 
     func completed(error: Bool, latencyNs: UInt64?) {
         completedCount.add(1, ordering: .relaxed)
         if error { errorCount.add(1, ordering: .relaxed) }
         if let latencyNs {
-            let i = RunProgress.bucket(latencyNs)
-            buckets.withLock { $0[i] += 1 }
+            buckets[RunProgress.bucket(latencyNs)].count.add(1, ordering: .relaxed)
         }
     }
 
@@ -40,9 +84,14 @@ public final class RunProgress: Sendable {
         return i % 2 == 0 ? base + base / 2 - 1 : base * 2 - 1
     }
 
-    /// p99 so far (upper bucket bound, within a half octave), nil before any response.
-    public var p99Ns: UInt64? {
-        let counts = buckets.withLock { $0 }
+    /// p99 of the responses since the last call (upper bucket bound, within a half octave), and
+    /// starts a new interval; nil when no response came in the interval. One reader only.
+    public func takeIntervalP99Ns() -> UInt64? {
+        RunProgress.p99Ns(buckets.map { $0.count.exchange(0, ordering: .relaxed) })
+    }
+
+    /// p99 of bucket counts (upper bucket bound), nil when empty.
+    static func p99Ns(_ counts: [Int]) -> UInt64? {
         let total = counts.reduce(0, +)
         guard total > 0 else { return nil }
         let rank = Int((Double(total) * 0.99).rounded(.up))

@@ -16,6 +16,13 @@ public struct OperationMetrics: Sendable {
     public private(set) var outcomes: OutcomeCounters
     /// Why failed operations failed, per outcome class.
     public private(set) var reasons = FailureReasons()
+    /// Where the slowest ~1% spent their time (`TailBreakdown`).
+    public private(set) var tail = TailBreakdown()
+    /// The running p99 estimate (us) an operation must reach to count in `tail`; 0 before the first estimate.
+    var tailFromUs: UInt64 = 0
+    /// Responses recorded in `.total`, and when the estimate is refreshed next.
+    var tailSeen: UInt64 = 0
+    var tailRefreshAt: UInt64 = 8
 
     public init(name: String) {
         self.name = name
@@ -40,6 +47,13 @@ public struct OperationMetrics: Sendable {
         recordPhase(.complete, stamps)
         recordPhase(.total, stamps)
         if let ns = stamps.uncorrectedTotalNs { totalUncorrected.record(LatencyScale.us(fromNs: ns)) }
+        guard let totalNs = stamps.correctedTotalNs else { return }
+        tailSeen &+= 1
+        if tailSeen >= tailRefreshAt {
+            tailFromUs = phases[Phase.total.index].valueAtPercentile(99)
+            tailRefreshAt = tailRefreshAt < 1024 ? tailRefreshAt * 2 : tailRefreshAt + 1024
+        }
+        if tailFromUs > 0 && LatencyScale.us(fromNs: totalNs) >= tailFromUs { tail.add(stamps) }
     }
 
     mutating func recordPhase(_ phase: Phase, _ stamps: OperationPhaseStamps) {
@@ -61,6 +75,7 @@ public struct OperationMetrics: Sendable {
         startLag.add(other.startLag)
         outcomes.merge(other.outcomes)
         reasons.merge(other.reasons)
+        tail.merge(other.tail)
     }
 }
 
@@ -90,5 +105,6 @@ extension OperationMetrics {
             outcomes.add(outcome, count: count)
         }
         if let reasons = summary.reasons { self.reasons = reasons }
+        if let tail = summary.tail { self.tail = tail }
     }
 }

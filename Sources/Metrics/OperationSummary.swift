@@ -14,6 +14,8 @@ public struct OperationSummary: Codable, Sendable, Equatable {
     public var counters: [String: UInt64]
     /// Why operations failed: outcome key → reason → count and one example (nil when none failed).
     public var reasons: FailureReasons?
+    /// Where the slowest ~1% of operations spent their time, per phase (nil when none was judged).
+    public var tail: TailBreakdown?
     /// Full histograms, same keys as `latency`.
     public var histograms: [String: EncodedHistogram]
 
@@ -25,6 +27,7 @@ public struct OperationSummary: Codable, Sendable, Equatable {
         ratePerSecond = durationNs == 0 ? 0 : Double(count) / (Double(durationNs) / 1_000_000_000)
         counters = metrics.outcomes.byKey
         reasons = metrics.reasons.isEmpty ? nil : metrics.reasons
+        tail = metrics.tail.count == 0 ? nil : metrics.tail
         latency = [:]
         histograms = [:]
         var keyed = Phase.allCases.map { ($0.rawValue, metrics.histogram($0)) }

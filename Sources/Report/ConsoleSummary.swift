@@ -1,32 +1,33 @@
 import Metrics
 
-/// The table printed when a run ends: per operation count, rate, corrected total latency percentiles (ms),
-/// errors by outcome, and the phase that dominates the tail. Built from a `MetricsSummary`, so a result
-/// read back from disk (or merged) prints the same table.
+/// The table printed when a run ends: per operation count, attempted and successful rates, success %,
+/// corrected total latency percentiles (ms), where the slowest ~1% spent their time, errors by
+/// outcome and their reasons; then the verdict. Built from a `MetricsSummary`, so a result read back
+/// from disk (or merged) prints the same table.
 public struct ConsoleSummary: Sendable {
-    /// Phases competing for "dominates the tail" (signing and total are not stretches of the request path).
-    public static let tailPhases: [Phase] = [.connect, .tls, .requestWritten, .firstByte, .complete]
-
     /// The table and its surrounding lines, no trailing newlines.
-    public let lines: [String]
+    public private(set) var lines: [String]
 
     /// The table for `metrics`, with a heading line and one line per warning.
     public init(metrics: MetricsSummary, interrupted: Bool = false, warnings: [String] = []) {
         var lines = ["duration \(Self.seconds(metrics.durationNs)) s" + (interrupted ? " (interrupted)" : "")
             + "; latency in ms from the intended start (corrected)"]
-        var rows = [["operation", "count", "rate/s", "p50", "p90", "p99", "p99.9", "max", "tail phase (p99 ms)", "errors"]]
+        var rows = [["operation", "count", "tried/s", "ok/s", "ok %", "p50", "p90", "p99", "p99.9", "max", "slowest 1% in", "errors"]]
         for operation in metrics.operations {
             let total = operation.latency[Phase.total.rawValue]
+            let succeeded = Self.succeeded(operation)
             rows.append([
                 operation.name,
                 "\(operation.count)",
                 Self.oneDecimal(operation.ratePerSecond),
+                Self.oneDecimal(metrics.durationNs == 0 ? 0 : Double(succeeded) / (Double(metrics.durationNs) / 1e9)),
+                operation.count == 0 ? "-" : Self.oneDecimal(Double(succeeded) * 100 / Double(operation.count)),
                 Self.ms(total?.p50Us),
                 Self.ms(total?.p90Us),
                 Self.ms(total?.p99Us),
                 Self.ms(total?.p999Us),
                 Self.ms(total?.maxUs),
-                Self.tailPhase(operation).map { "\($0.phase.rawValue) \(Self.ms($0.p99Us))" } ?? "-",
+                operation.tail?.dominant.map { "\($0.part) \(Int(($0.share * 100).rounded()))%" } ?? "-",
                 Self.errors(operation),
             ])
         }
@@ -36,24 +37,33 @@ public struct ConsoleSummary: Sendable {
         self.lines = lines
     }
 
-    /// The table for a finished run.
+    /// The table for a finished run, then why it stopped early (if it did) and its verdict.
     public init(_ result: RunResult) {
         self.init(metrics: result.metrics, interrupted: result.interrupted, warnings: result.warnings)
+        var lines = self.lines
+        if let reason = result.abortReason { lines.append("aborted: \(reason)") }
+        if let verdict = result.verdict { lines += Self.verdictLines(verdict) }
+        self.lines = lines
+    }
+
+    /// Each threshold with its measured value and whether it held, then the overall line.
+    public static func verdictLines(_ verdict: RunVerdict) -> [String] {
+        var out: [String] = []
+        for t in verdict.thresholds {
+            let measured = t.measured.map(ThresholdVerdict.format) ?? "not measured"
+            out.append("threshold \(t.threshold.description): measured \(measured) — \(t.passed ? "pass" : "FAIL")")
+        }
+        out.append("verdict: " + (verdict.passed ? "PASS" : "FAIL") + (verdict.why.isEmpty ? "" : " (\(verdict.why))"))
+        return out
+    }
+
+    /// Operations that succeeded (2xx and 202).
+    static func succeeded(_ operation: OperationSummary) -> UInt64 {
+        operation.counters.reduce(UInt64(0)) { sum, entry in Outcome(key: entry.key)?.isError == false ? sum + entry.value : sum }
     }
 
     /// All lines, newline-terminated.
     public var text: String { lines.map { $0 + "\n" }.joined() }
-
-    /// The phase among `tailPhases` with the largest p99, with that p99; nil when none was measured.
-    public static func tailPhase(_ operation: OperationSummary) -> (phase: Phase, p99Us: UInt64)? {
-        var best: (phase: Phase, p99Us: UInt64)?
-        for phase in tailPhases {
-            guard let latency = operation.latency[phase.rawValue], latency.count != 0 else { continue }
-            if let current = best, current.p99Us >= latency.p99Us { continue }
-            best = (phase, latency.p99Us)
-        }
-        return best
-    }
 
     /// "401=3 timeout=1", by outcome key; "-" when there were none.
     static func errors(_ operation: OperationSummary) -> String {

@@ -45,6 +45,21 @@ public struct ResultsFolder: Sendable {
         throw .folderNamesExhausted(path: base.appendingPathComponent(name).path)
     }
 
+    /// Before a run: makes `base` (with its parents) and proves a run folder can be made in it by
+    /// making and removing a probe folder, so an unwritable place is bad input, found before the run.
+    public static func checkWritable(base: URL) throws(ReportError) {
+        do {
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        } catch {
+            throw .system(operation: "mkdir", path: base.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+        }
+        let probe = base.appendingPathComponent(".estbench-probe-\(getpid())", isDirectory: true).path
+        guard mkdir(probe, 0o755) == 0 || errno == EEXIST else {
+            throw .system(operation: "mkdir", path: base.path, reason: String(cString: strerror(errno)))
+        }
+        rmdir(probe)
+    }
+
     /// Writes all files of a run: result.json from `result`, timeline.csv and the .hgrm files from the
     /// merged `metrics` the result was made from.
     public func write(_ result: RunResult, metrics: WorkerMetrics) throws(ReportError) {

@@ -29,6 +29,11 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var findings: [String: InteropFinding] = [:]
     /// What the load generator itself used (nil in results written before it was recorded).
     public var tool: ToolUsage?
+    /// Whether the run passed, and each threshold with its measured value (nil in older results).
+    public var verdict: RunVerdict?
+    /// The abort rule that stopped the run early (targetUnusable, errorRate) and why; nil when none fired.
+    public var abortRule: AbortPolicy.Rule?
+    public var abortReason: String?
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(

@@ -20,12 +20,14 @@ public struct Profile: Sendable, Equatable, Encodable {
     public var seed: UInt64 = Profile.defaultSeed
     /// The service-level limits the run is judged by, in profile order (empty: none).
     public var thresholds: [Threshold] = []
+    /// When the run stops early (`abort`): the target-unusable rule by default.
+    public var abort: AbortPolicy = .standard
 
     public static let defaultSeed: UInt64 = 7030
 
     enum CodingKeys: String, CodingKey {
         case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
-        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds
+        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds, abort
     }
 
     public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {

@@ -4,7 +4,7 @@ import EST
 extension ProfileReader {
     static let rootFields = [
         "target", "devices", "lifecycle", "connection", "load", "maxNewConnectionsPerSecond",
-        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds",
+        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds", "abort",
     ]
 
     /// The validated profile, or nil when any issue was recorded.
@@ -23,6 +23,7 @@ extension ProfileReader {
         let channelBinding = bool(fields["channelBinding"], at: "channelBinding") ?? false
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
+        let abort = fields["abort"].map { self.abort($0, at: "abort") } ?? .standard
 
         if let duration = stop?.durationSeconds, warmup >= duration {
             report("warmupSeconds", "\(format(warmup)) is not shorter than stop.durationSeconds (\(format(duration)))")
@@ -38,6 +39,7 @@ extension ProfileReader {
         profile.channelBinding = channelBinding
         profile.seed = seed
         profile.thresholds = thresholds
+        profile.abort = abort
         return profile
     }
 

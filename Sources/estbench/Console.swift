@@ -1,9 +1,18 @@
 import Glibc
+import Synchronization
 
 /// Writes to standard output and standard error without buffering surprises (lines go out whole).
+/// Human output (`out`, `human`) goes to standard output, or to standard error once a command's
+/// standard output carries JSON (`run --json`).
 enum Console {
-    static func out(_ line: String) { write(1, line + "\n") }
+    private static let humanFD = Atomic<Int32>(1)
+
+    static func out(_ line: String) { write(humanFD.load(ordering: .relaxed), line + "\n") }
+    static func human(_ text: String) { write(humanFD.load(ordering: .relaxed), text) }
     static func error(_ line: String) { write(2, line + "\n") }
+
+    /// From now on human output goes to standard error (standard output is for JSON).
+    static func humanToStandardError() { humanFD.store(2, ordering: .relaxed) }
 
     /// Whether standard error is a terminal (progress bars only there).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

@@ -14,6 +14,11 @@ enum Format {
 
     static func rate(_ perSecond: Double) -> String { grouped(perSecond) }
 
+    /// A number as given: "-5", "0.5" (no trailing ".0").
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     static func fixed(_ value: Double, _ decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

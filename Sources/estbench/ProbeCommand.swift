@@ -16,6 +16,10 @@ struct ProbeCommand: ParsableCommand {
         complete (first to last response byte), total (from the start of the request). \
         Credentials: --user USER:PASSWORD, or --user USER with the password in the environment \
         variable ESTBENCH_PASSWORD (keeps it off the process list). Passwords are never printed.
+
+        Exit status: 0 every answer was 2xx; 1 any other answer (or a failure after the connection \
+        was up: timeout, bad HTTP); 2 bad input; 3 no answer at all, every request failed to connect \
+        or to complete TLS.
         """
     )
 
@@ -140,7 +144,8 @@ struct ProbeCommand: ParsableCommand {
         let elapsed = MonotonicTime.nowNs() - started
         try loop.close()
         ProbeSummary(records: records, elapsedNs: elapsed).print()
-        if records.contains(where: { $0.status == nil }) { throw ExitCode(1) }
+        let code = ProbeExit.code(records)
+        if code != 0 { throw ExitCode(code) }
     }
 
     func certificates(in path: String, option: String) throws -> [[UInt8]] {

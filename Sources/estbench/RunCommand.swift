@@ -15,9 +15,17 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a workload profile against an EST server (default: the built-in server).",
         discussion: """
-        This build runs closed-model profiles with ordered lifecycles; results are printed, and \
-        result files arrive with the report module. Without a profile: \(RunCommand.defaultName) \
+        Runs closed-model (devices, think time) and open-model (rate, ramp, steps, burst) profiles; \
+        prints a summary per operation and the verdict, and writes result.json, timeline.csv and \
+        .hgrm files into a new folder under --results. Without a profile: \(RunCommand.defaultName) \
         (20 devices, cacerts → simpleenroll → simplereenroll ×2 for 10 s on the built-in server).
+
+        Exit status: 0 every threshold held (no thresholds: at least one operation succeeded); \
+        1 the server was measured and failed (a threshold failed, the error-rate abort fired, or no \
+        operation succeeded); 2 bad input, nothing run (including a results folder that cannot be \
+        written); 3 the target could not be measured (every failure was a connect or TLS failure — \
+        the default abort rule stops such a run after 5 s — or the results could not be written); \
+        130 interrupted.
         """
     )
 
@@ -52,23 +60,35 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Target URL (https://host[:port][/path]; a path goes before /.well-known/est); none: the built-in server.")
     var target: String?
 
-    @Option(help: "Open-model arrival rate per second (replaces the profile's load model).")
+    // Numbers are read unconditionally: "--rate -5" is a value out of range, not a missing one.
+    @Option(parsing: .unconditional, help: "Open-model arrival rate per second, above 0 (replaces the profile's load model).")
     var rate: Double?
 
-    @Option(help: "Number of devices.")
+    @Option(parsing: .unconditional, help: "Number of devices, at least 1.")
     var devices: Int?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds (above 0).")
     var duration: Double?
 
-    @Option(help: "Stop after this many operations.")
+    @Option(parsing: .unconditional, help: "Stop after this many operations, at least 1.")
     var requests: Int?
 
-    @Option(help: "Load threads (default: half the cores when the built-in server runs too).")
+    @Option(parsing: .unconditional, help: "Load threads, 1...256 (default: half the cores when the built-in server runs too).")
     var threads: Int?
 
-    @Option(help: "Folder for the run's results folder.")
+    @Option(help: "Parent folder under which each run's results folder is made.")
     var results = "Results"
+
+    @Flag(help: "Print the verdict, the per-operation summary and the results folder as JSON on standard output (the rest goes to standard error).")
+    var json = false
+
+    func validate() throws {
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate \(Format.number(rate)) is out of range; allowed: above 0 (arrivals per second)") }
+        if let devices, devices < 1 { throw ValidationError("--devices \(devices) is out of range; allowed: 1 or more") }
+        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration \(Format.number(duration)) is out of range; allowed: above 0 seconds") }
+        if let requests, requests < 1 { throw ValidationError("--requests \(requests) is out of range; allowed: 1 or more") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads \(threads) is out of range; allowed: 1...256") }
+    }
 
     func run() throws {
         var list: [ProfileOverride] = []
@@ -94,6 +114,11 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError.badInput("\(error)")
         }
+        // The results folder's parent must take a folder before anything runs.
+        do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
+            throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
+        }
+        if json { Console.humanToStandardError() }
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
         // Before any thread starts (the built-in server's too): only the signal thread sees SIGINT/SIGTERM.
@@ -109,7 +134,7 @@ struct RunCommand: ParsableCommand {
         } else {
             do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
         }
-        let live = RunProgressLine()
+        let live = RunProgressLine(interval: RunProgressLine.intervalSeconds(terminal: Console.stderrIsTerminal))
         let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
                                          generationProgress: { total, counter in
                                              let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
@@ -117,7 +142,7 @@ struct RunCommand: ParsableCommand {
                                          })
         RunCommand.handleSignals(coordinator, signals)
         let outcome: RunCoordinator.Outcome
-        do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress) }) } catch {
+        do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress, warmupNs: UInt64(max(0, plan.profile.warmupSeconds) * 1e9)) }) } catch {
             live.finish()
             server?.stop()
             throw CLIError.badInput("\(error)")
@@ -132,7 +157,7 @@ struct RunCommand: ParsableCommand {
             return true
         }
         if !mayWrite { while true { pause() } }
-        let result: RunResult
+        var result: RunResult
         do {
             result = try RunResult(
                 estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(outcome.measuredFrom), durationNs: outcome.durationNs,
@@ -140,16 +165,20 @@ struct RunCommand: ParsableCommand {
                 environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
                 metrics: outcome.metrics, tls: outcome.tls, warnings: outcome.warnings)
         } catch {
-            throw CLIError.failed("result: \(error)")
+            throw CLIError(message: "results could not be written: \(error)", exitCode: RunExit.unmeasurable)
         }
-        var withFindings = result
-        withFindings.findings = outcome.findings
-        let operationCount = outcome.metrics.operations.reduce(UInt64(0)) { $0 + $1.count }
+        result.findings = outcome.findings
+        // Judged on the measured window (the metrics exclude the warm-up).
+        let thresholds = ThresholdVerdict.evaluate(plan.profile.thresholds, operations: outcome.metrics.operations, durationNs: outcome.durationNs)
+        let counts = RunExit.Counts(outcome.metrics.operations)
+        result.verdict = RunVerdict(thresholds: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted)
+        result.abortRule = outcome.abort?.rule
+        result.abortReason = outcome.abort?.reason
+        let operationCount = counts.operations
         let tool = ToolUsage(threads: outcome.workerCPUNs.count, cpuNs: outcome.workerCPUNs.reduce(0, +), operations: operationCount,
                              peakRSSBytes: ProcessMemory.peakRSSBytes, endRSSBytes: ProcessMemory.currentRSSBytes)
-        withFindings.tool = tool
+        result.tool = tool
         Console.out("--- \(outcome.target)")
-        Console.write(1, ConsoleSummary(withFindings).text)
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
         }
@@ -161,13 +190,26 @@ struct RunCommand: ParsableCommand {
                     + (outcome.usedBuiltInServer ? " (built-in server included)" : ""))
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
+        Console.human(ConsoleSummary(result).text)
+        var folderPath: String?
+        var writeError: String?
         do {
             let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName)
-            try folder.write(withFindings, metrics: outcome.metrics)
+            try folder.write(result, metrics: outcome.metrics)
+            folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
         } catch {
-            throw CLIError.failed("results could not be written: \(error)")
+            writeError = "results could not be written: \(error)"
         }
+        let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
+                                resultsWritten: writeError == nil)
+        if json {
+            do { Console.write(1, try RunDigest(result, results: folderPath, exitCode: code).jsonText()) } catch {
+                Console.error("estbench: --json: \(error)")
+            }
+        }
+        if let writeError { throw CLIError(message: writeError, exitCode: code) }
+        if code != RunExit.passed { throw ExitCode(code) }
     }
 
     /// SIGINT/SIGTERM go to one thread (blocked everywhere else). The first drains in-flight

@@ -39,7 +39,7 @@ final class ProbeTests: XCTestCase {
         let server = try OpenSSLServer()
         defer { server.stop() }
         let r = try runEstbench(["probe", "https://127.0.0.1:\(server.port)/", "--count", "1"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3, "a TLS failure: the target could not be reached")
         XCTAssertTrue(r.stdout.contains("certificate verification failed"), r.stdout)
         let insecure = try runEstbench(["probe", "https://127.0.0.1:\(server.port)/", "--count", "1", "--insecure"])
         XCTAssertEqual(insecure.status, 0, insecure.stdout)

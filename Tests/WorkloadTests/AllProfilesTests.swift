@@ -8,12 +8,15 @@ final class AllProfilesTests: XCTestCase {
         let directory = ProfileFixtures.profilesDirectory
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
         for required in ["quickstart.yaml", "steady-rate.yaml", "ramp.yaml", "reboot-storm.yaml", "handshake-heavy.yaml",
-                         "keepalive-throughput.yaml", "rsa2048.yaml", "channel-binding.yaml"] {
+                         "keepalive-throughput.yaml", "rsa2048.yaml", "channel-binding.yaml", "h2load-calibration.yaml"] {
             XCTAssertTrue(files.contains(required), "\(required) missing from Profiles/")
         }
         for file in files {
             XCTAssertNoThrow(try RunPlan.load(file: directory.appendingPathComponent(file).path), file)
         }
+        // Profiles/README lists every profile shipped.
+        let readme = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+        for file in files { XCTAssertTrue(readme.contains("`\(file)`"), "\(file) is not listed in Profiles/README.md") }
     }
 }
 
