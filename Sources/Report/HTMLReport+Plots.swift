@@ -24,7 +24,7 @@ extension HTMLReport {
 
     func timeSection() -> String {
         var s = "<section id=\"time\"><h2>Over time</h2>\n<p class=\"note\">Per second of the measured run: operations that ended "
-            + "in that second, and the p50/p99 latency of those that got a response.</p>\n"
+            + "in that second, and the p50/p99 latency of those that got a response. The last second is usually partial.</p>\n"
         let lastSecond = runs.flatMap { $0.timeline.map(\.second) }.max() ?? 0
         let xScale = PlotScale.linear(min: 0, max: Double(lastSecond + 1))
         for name in operationNames {

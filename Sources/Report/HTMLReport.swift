@@ -58,7 +58,7 @@ public struct HTMLReport: Sendable {
                 ("start", HTML.escape(r.startTime)),
                 ("duration", "\(ConsoleSummary.seconds(r.durationNs)) s" + (r.interrupted ? " <b class=\"bad\">(interrupted)</b>" : "")),
                 ("load", HTML.escape(r.plan["profile"]?["load"]?.text ?? "?")),
-                ("environment", HTML.escape("\(r.environment.openSSLVersion); libuv \(r.environment.libuvVersion); \(r.environment.cpuCount) cores (\(r.environment.cpuModel))")),
+                ("environment", HTML.escape("\(r.environment.openSSLVersion); \(r.environment.libuvVersion.hasPrefix("libuv") ? "" : "libuv ")\(r.environment.libuvVersion); \(r.environment.cpuCount) cores (\(r.environment.cpuModel))")),
                 ("estbench", HTML.escape(r.estbenchVersion)),
             ]
             if let tool = r.tool {

@@ -74,7 +74,7 @@ public struct SVGPlot: Sendable {
     /// Rough width of one character of the 11–12 px sans-serif labels (generous, so estimates never underlap).
     static let charWidth = 7.0
     static let left = 70.0
-    static let right = 18.0
+    static let right = 24.0
     static let bottom = 48.0
 
     /// Rows of the legend: item names laid out left to right, wrapping at `width`.
@@ -168,8 +168,11 @@ public struct SVGPlot: Sendable {
         }
         for tick in xTicks() {
             let x = px(tick.value)
+            // A label at the right edge is kept inside the picture.
+            let halfLabel = Double(tick.label.count) * Self.charWidth / 2
+            let labelX = Swift.min(x, width - 2 - halfLabel)
             s += "<line class=\"grid\" x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\"/>"
-                + "<text class=\"tick\" x=\"\(n(x))\" y=\"\(n(plotBottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
+                + "<text class=\"tick\" x=\"\(n(labelX))\" y=\"\(n(plotBottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
         }
         s += "<rect class=\"frame\" x=\"\(n(Self.left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/>\n"
         s += "<text class=\"axis-label\" x=\"\(n(Self.left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n"
