@@ -94,6 +94,12 @@ public struct ReportVerdict: Sendable, Equatable {
         public var threshold: String
         public var measured: String
         public var passed: Bool?
+
+        public init(threshold: String, measured: String, passed: Bool?) {
+            self.threshold = threshold
+            self.measured = measured
+            self.passed = passed
+        }
     }
 
     public var passed: Bool?
