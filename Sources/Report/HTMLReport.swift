@@ -217,6 +217,7 @@ public struct HTMLReport: Sendable {
     svg.plot .pt { fill: transparent; }
     svg.plot .pt:hover { fill: var(--c); }
     svg.plot text.empty { fill: #999; }
+    svg.plot text.marker-label { font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
     footer { color: #666; margin-top: 28px; font-size: 12px; }
 
     """

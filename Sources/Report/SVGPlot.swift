@@ -131,9 +131,12 @@ public struct SVGPlot: Sendable {
         s += "<clipPath id=\"clip-\(HTML.escape(id))\"><rect x=\"\(n(Self.left))\" y=\"\(n(top - 2))\" width=\"\(n(plotWidth + 2))\" height=\"\(n(plotHeight + 4))\"/></clipPath>\n"
         for marker in markers {
             let x = px(marker.x)
+            // The label goes right of the line when it fits, else left of it (anchored at its end).
+            let fitsRight = x + 4 + Double(marker.label.count) * Self.charWidth <= width - Self.right
             s += "<g class=\"marker\" data-marker=\"\(HTML.escape(marker.label))\"><line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" "
                 + "stroke=\"\(marker.colour)\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>"
-                + "<text class=\"marker-label\" x=\"\(n(Swift.min(x + 4, width - Self.right - Double(marker.label.count) * Self.charWidth)))\" y=\"\(n(top + 14))\" fill=\"\(marker.colour)\">\(HTML.escape(marker.label))</text></g>\n"
+                + "<text class=\"marker-label\" x=\"\(n(fitsRight ? x + 4 : x - 4))\" y=\"\(n(top + 14))\" text-anchor=\"\(fitsRight ? "start" : "end")\" "
+                + "fill=\"\(marker.colour)\">\(HTML.escape(marker.label))</text></g>\n"
         }
         for item in series { s += seriesGroup(item) }
         if series.allSatisfy({ $0.points.isEmpty }) {

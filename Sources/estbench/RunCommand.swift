@@ -15,8 +15,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a workload profile against an EST server (default: the built-in server).",
         discussion: """
-        This build runs closed-model profiles with ordered lifecycles; results are printed, and \
-        result files arrive with the report module. Without a profile: \(RunCommand.defaultName) \
+        Results are printed and written to a results folder (result.json, timeline.csv, .hgrm, .hlog, \
+        report.html). Without a profile: \(RunCommand.defaultName) \
         (20 devices, cacerts → simpleenroll → simplereenroll ×2 for 10 s on the built-in server).
         """
     )
