@@ -35,6 +35,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
 
         // libuv event loop: the only importer of CLibUV.
         .target(name: "EventLoop", dependencies: ["CLibUV"], swiftSettings: strict),
@@ -55,8 +60,8 @@ let package = Package(
         // Profile model, YAML parsing + validation, overrides, arrival schedules and rate-limiter math.
         .target(name: "Workload", dependencies: ["EST", "PKI", "Metrics", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
 
-        // Results folder (result.json, timeline.csv, .hgrm) and the console summary table.
-        .target(name: "Report", dependencies: ["Metrics", "Workload"], swiftSettings: strict),
+        // Results folder (result.json, timeline.csv, .hgrm, .hlog), the console summary table and the HTML report.
+        .target(name: "Report", dependencies: ["Metrics", "Workload", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         // Workers, devices, the run coordinator: takes a target and returns measurements (no Server, no Report).
         .target(name: "Engine", dependencies: ["Workload", "Metrics", "EST", "TLS", "EventLoop", "HTTP", "PKI", "DER"], swiftSettings: strict),
 
@@ -78,7 +83,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PKI"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "EST", "PKI"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Metrics", "Workload", "Server", "EST", "PKI", "EventLoop", "HTTP", "TLS"], swiftSettings: strict),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Workload", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: strict),
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),

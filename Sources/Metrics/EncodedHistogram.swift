@@ -35,6 +35,20 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
         }
     }
 
+    /// An encoding from its parts (e.g. read from an interval log); `totalCount` is the sum of `counts`.
+    public init(lowestDiscernibleValue: UInt64, highestTrackableValue: UInt64, significantDigits: Int,
+                minNonZero: UInt64, maxRecorded: UInt64, values: [UInt64], counts: [UInt64]) {
+        unit = "us"
+        self.lowestDiscernibleValue = lowestDiscernibleValue
+        self.highestTrackableValue = highestTrackableValue
+        self.significantDigits = significantDigits
+        totalCount = counts.reduce(0, &+)
+        self.minNonZero = minNonZero
+        self.maxRecorded = maxRecorded
+        self.values = values
+        self.counts = counts
+    }
+
     /// An empty encoding in the layout of `histogram`, whatever it holds.
     init(empty histogram: Histogram<UInt64>) {
         unit = "us"

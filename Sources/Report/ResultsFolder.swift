@@ -7,11 +7,13 @@ import Darwin
 #endif
 
 /// One run's folder, `<base>/<UTC yyyyMMdd-HHmmss>-<profile>/`, and the files written into it:
-/// result.json, timeline.csv, `<operation>.hgrm` and `<operation>.uncorrected.hgrm`.
+/// result.json, timeline.csv, `<operation>.hgrm`, `<operation>.uncorrected.hgrm`, `<operation>.hlog`
+/// (per-second histograms) and report.html.
 /// Every file is written to a hidden temporary name, synced, then renamed, so a reader never sees half a file.
 public struct ResultsFolder: Sendable {
     public static let resultFile = "result.json"
     public static let timelineFile = "timeline.csv"
+    public static let reportFile = "report.html"
     /// Highest collision suffix tried (`-2` … `-maxSuffix`) before giving up.
     public static let maxSuffix = 999
 
@@ -60,12 +62,42 @@ public struct ResultsFolder: Sendable {
         rmdir(probe)
     }
 
-    /// Writes all files of a run: result.json from `result`, timeline.csv and the .hgrm files from the
-    /// merged `metrics` the result was made from.
+    /// Writes all files of a run: result.json from `result`, timeline.csv, the .hgrm and .hlog files from
+    /// the merged `metrics` the result was made from, then report.html from what was written.
     public func write(_ result: RunResult, metrics: WorkerMetrics) throws(ReportError) {
         try writeResult(result)
         try writeTimeline(metrics.timeline)
         for operation in metrics.operations { try writeHgrm(operation) }
+        var timeline = metrics.timeline
+        timeline.close()
+        let startTime = UTCTime.date(iso8601: result.startTime)?.timeIntervalSince1970 ?? 0
+        for (index, name) in timeline.operations.enumerated() {
+            try writeHlog(IntervalLog(startTime: startTime, seconds: timeline.seconds[index]), operation: name)
+        }
+        try writeReport()
+    }
+
+    /// `<operation>.hlog`: the operation's per-second corrected latency histograms.
+    public func writeHlog(_ log: IntervalLog, operation: String) throws(ReportError) {
+        let name = Self.hlogFile(operation)
+        let text: String
+        do {
+            text = try log.text()
+        } catch {
+            throw .encoding(path: url.appendingPathComponent(name).path, reason: error.description)
+        }
+        try writeAtomically(Data(text.utf8), name: name)
+    }
+
+    /// report.html, rendered from this folder's result.json and timeline.csv.
+    public func writeReport() throws(ReportError) {
+        let run = try ReportRun.load(folder: url)
+        try writeAtomically(Data(HTMLReport(runs: [run]).html().utf8), name: Self.reportFile)
+    }
+
+    /// File name of an operation's interval log.
+    public static func hlogFile(_ operation: String) -> String {
+        fileSafe(operation) + ".hlog"
     }
 
     /// result.json: pretty, key-sorted.

@@ -16,8 +16,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a workload profile against an EST server (default: the built-in server).",
         discussion: """
         Runs closed-model (devices, think time) and open-model (rate, ramp, steps, burst) profiles; \
-        prints a summary per operation and the verdict, and writes result.json, timeline.csv and \
-        .hgrm files into a new folder under --results. Without a profile: \(RunCommand.defaultName) \
+        prints a summary per operation and the verdict, and writes result.json, timeline.csv, .hgrm \
+        and .hlog files and report.html into a new folder under --results. Without a profile: \(RunCommand.defaultName) \
         (20 devices, cacerts → simpleenroll → simplereenroll ×2 for 10 s on the built-in server).
 
         Exit status: 0 every threshold held (no thresholds: at least one operation succeeded); \

@@ -23,9 +23,20 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(folders.count, 1)
         let folder = base.appendingPathComponent(folders[0])
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
-        for f in ["result.json", "timeline.csv", "simpleenroll.hgrm", "simplereenroll.uncorrected.hgrm", "cacerts.hgrm"] {
+        for f in ["result.json", "timeline.csv", "simpleenroll.hgrm", "simplereenroll.uncorrected.hgrm", "cacerts.hgrm",
+                  "cacerts.hlog", "simpleenroll.hlog", "report.html"] {
             XCTAssertTrue(files.contains(f), "\(f) missing in \(files)")
         }
+        // `estbench report`: one folder rewrites its report.html; two overlay into --out.
+        let again = try runEstbench(["report", folder.path])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("report.html (1 run)"), again.stdout)
+        let overlay = base.appendingPathComponent("overlay.html")
+        let two = try runEstbench(["report", folder.path, folder.path, "--out", overlay.path])
+        XCTAssertEqual(two.status, 0, two.stdout + two.stderr)
+        XCTAssertTrue(try String(contentsOf: overlay, encoding: .utf8).contains("run 2 · corrected"))
+        let missing = try runEstbench(["report", base.appendingPathComponent("nothing").path])
+        XCTAssertEqual(missing.status, 2, missing.stdout + missing.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("result.json"))) as? [String: Any]
         let operations = (json?["metrics"] as? [String: Any])?["operations"] as? [[String: Any]] ?? []
         XCTAssertEqual(operations.compactMap { $0["name"] as? String }, ["cacerts", "simpleenroll", "simplereenroll"])

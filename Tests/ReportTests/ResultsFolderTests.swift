@@ -27,8 +27,8 @@ final class ResultsFolderTests: XCTestCase {
         try folder.write(ReportFixture.result(), metrics: ReportFixture.metrics())
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
         XCTAssertEqual(names, [
-            "cacerts.hgrm", "cacerts.uncorrected.hgrm", "result.json",
-            "simpleenroll.hgrm", "simpleenroll.uncorrected.hgrm", "timeline.csv",
+            "cacerts.hgrm", "cacerts.hlog", "cacerts.uncorrected.hgrm", "report.html", "result.json",
+            "simpleenroll.hgrm", "simpleenroll.hlog", "simpleenroll.uncorrected.hgrm", "timeline.csv",
         ])
         // Rewriting replaces in place.
         try folder.writeResult(ReportFixture.result(interrupted: true))

@@ -1,0 +1,166 @@
+import Foundation
+import Metrics
+
+/// One run as the HTML report reads it from its results folder: result.json (the known model, plus the
+/// whole document kept as JSON so sections other builds add — verdict, abortReason, search — render when
+/// present) and timeline.csv (per-second counts and interval percentiles; empty when the file is missing).
+public struct ReportRun: Sendable {
+    /// How the run is named in legends: its folder's name.
+    public var label: String
+    public var result: RunResult
+    public var document: JSONValue
+    public var timeline: [TimelineRow]
+
+    public init(label: String, result: RunResult, document: JSONValue, timeline: [TimelineRow]) {
+        self.label = label
+        self.result = result
+        self.document = document
+        self.timeline = timeline
+    }
+
+    /// Reads `folder`/result.json and, if present, `folder`/timeline.csv.
+    public static func load(folder: URL) throws(ReportError) -> ReportRun {
+        let resultURL = folder.appendingPathComponent(ResultsFolder.resultFile)
+        let data: Data
+        do {
+            data = try Data(contentsOf: resultURL)
+        } catch {
+            throw .system(operation: "read", path: resultURL.path, reason: error.localizedDescription)
+        }
+        let result = try RunResult.decode(from: data, what: resultURL.path)
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw .notJSON(what: resultURL.path, reason: String(describing: error))
+        }
+        let timelineURL = folder.appendingPathComponent(ResultsFolder.timelineFile)
+        var rows: [TimelineRow] = []
+        if let text = try? String(contentsOf: timelineURL, encoding: .utf8) { // a folder without timeline.csv plots no timeline
+            rows = try timelineRows(csv: text, path: timelineURL.path)
+        }
+        return ReportRun(label: folder.standardizedFileURL.lastPathComponent, result: result, document: document, timeline: rows)
+    }
+
+    /// Parses timeline.csv text (`TimelineRow.csvHeader` then rows).
+    public static func timelineRows(csv: String, path: String) throws(ReportError) -> [TimelineRow] {
+        var lines = csv.split(separator: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        guard let header = lines.first, header == TimelineRow.csvHeader else {
+            throw .notJSON(what: path, reason: "not a timeline.csv (header \(lines.first ?? "missing"))")
+        }
+        lines.removeFirst()
+        var rows: [TimelineRow] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == 6, let second = Int(f[0]), let completions = UInt64(f[2]), let errors = UInt64(f[3]),
+                  let p50 = UInt64(f[4]), let p99 = UInt64(f[5]) else {
+                throw .notJSON(what: path, reason: "line \(index + 2) is not a timeline row: \(line.prefix(80))")
+            }
+            rows.append(TimelineRow(second: second, operation: String(f[1]), completions: completions, errors: errors, p50Us: p50, p99Us: p99))
+        }
+        return rows
+    }
+
+    /// The profile name.
+    public var profileName: String { result.profileName }
+
+    /// The target as a person names it: the URL, or "built-in server".
+    public var target: String {
+        let target = result.plan["profile"]?["target"]
+        if let url = target?["url"]?.string { return url }
+        return target?["builtInServer"]?.bool == true || target?["url"] == nil ? "built-in server" : "?"
+    }
+
+    /// Why the run was aborted (`abortReason`), when it was.
+    public var abortReason: String? {
+        document.first("abortReason")?.text
+    }
+
+    /// The verdict (`verdict`: passed, thresholds with measured values), when the run had thresholds.
+    public var verdict: ReportVerdict? {
+        document["verdict"].flatMap(ReportVerdict.init(json:))
+    }
+
+    /// The capacity search (`search`: maxSustainableRate and its steps), when one ran.
+    public var search: ReportSearch? {
+        document["search"].flatMap(ReportSearch.init(json:))
+    }
+}
+
+/// A run's verdict as the report shows it, read loosely from result.json's `verdict`
+/// (`ThresholdVerdict`'s encoding: passed, thresholds [{operation, metric, limit, uncorrected, measured, passed}]).
+public struct ReportVerdict: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var threshold: String
+        public var measured: String
+        public var passed: Bool?
+
+        public init(threshold: String, measured: String, passed: Bool?) {
+            self.threshold = threshold
+            self.measured = measured
+            self.passed = passed
+        }
+    }
+
+    public var passed: Bool?
+    public var rows: [Row]
+
+    public init?(json: JSONValue) {
+        guard json.object != nil else { return nil }
+        passed = json["passed"]?.bool
+        rows = (json.first("thresholds", "results")?.array ?? []).map { item in
+            let metric = item["metric"]?.text ?? "?"
+            let floor = metric == "minRate"
+            let uncorrected = item["uncorrected"]?.bool == true ? " (uncorrected)" : ""
+            let limit = item["limit"]?.number.map(ThresholdVerdict.format) ?? item["limit"]?.text ?? "?"
+            let text = item["description"]?.string ?? "\(item["operation"]?.text ?? "all") \(metric)\(uncorrected) \(floor ? "≥" : "≤") \(limit)"
+            let measured = item["measured"]?.number.map(ThresholdVerdict.format) ?? "not measured"
+            return Row(threshold: text, measured: measured, passed: item["passed"]?.bool)
+        }
+    }
+}
+
+/// A capacity search as the report plots it, read loosely from result.json's `search`:
+/// `maxSustainableRate` and `steps`, each with its offered and achieved rate, error rate, whether it
+/// held, what broke, and per-operation p50/p99 (ms) under `operations` (an object by name or an array).
+public struct ReportSearch: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var offered: Double
+        public var achieved: Double?
+        public var errorRate: Double?
+        public var passed: Bool?
+        public var broke: String?
+        /// Operation name → (p50 ms, p99 ms); "all" when the step gives one figure for every operation.
+        public var p50Ms: [String: Double]
+        public var p99Ms: [String: Double]
+    }
+
+    public var maxSustainableRate: Double?
+    public var steps: [Step]
+
+    public init?(json: JSONValue) {
+        guard json.object != nil else { return nil }
+        maxSustainableRate = json.first("maxSustainableRate", "knee")?.number
+        steps = (json["steps"]?.array ?? []).compactMap { item -> Step? in
+            guard let offered = item.first("offeredRate", "offered", "rate")?.number else { return nil }
+            var p50: [String: Double] = [:]
+            var p99: [String: Double] = [:]
+            func read(_ name: String, _ figures: JSONValue) {
+                p50[name] = figures.first("p50Ms", "p50")?.number
+                p99[name] = figures.first("p99Ms", "p99")?.number
+            }
+            if let byName = item["operations"]?.object {
+                for (name, figures) in byName { read(name, figures) }
+            } else if let list = item["operations"]?.array {
+                for figures in list { read(figures.first("name", "operation")?.text ?? "?", figures) }
+            } else {
+                read(Threshold.allOperations, item)
+            }
+            let broke = item.first("broke", "brokenBy", "failedCondition", "violated", "reason")
+            return Step(offered: offered, achieved: item.first("achievedRate", "achieved")?.number,
+                        errorRate: item["errorRate"]?.number, passed: item.first("passed", "held")?.bool,
+                        broke: broke.map { $0.array.map { $0.map(\.text).joined(separator: "; ") } ?? $0.text },
+                        p50Ms: p50, p99Ms: p99)
+        }.sorted { $0.offered < $1.offered }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+/// A line chart as inline SVG, written by us (no charting library): axes with nice ticks (or the
+/// "1/(1−p)" percentile axis), labelled with units, a legend, lines (solid, dashed, steps) and vertical
+/// markers. Every series is a `<g data-series data-points>` holding one `<circle data-point>` per point,
+/// with a `<title>` for hover (no JavaScript needed) — which is also what the browser test counts.
+public struct SVGPlot: Sendable {
+    /// One point and what its tooltip says.
+    public struct Point: Sendable, Equatable {
+        public var x: Double
+        public var y: Double
+        public var tip: String
+
+        public init(x: Double, y: Double, tip: String) {
+            self.x = x
+            self.y = y
+            self.tip = tip
+        }
+    }
+
+    /// One line.
+    public struct Series: Sendable {
+        public var name: String
+        public var colour: String
+        public var dashed: Bool
+        /// Drawn as a staircase (a percentile distribution: each value holds until the next point),
+        /// the last step extended to the axis end.
+        public var steps: Bool
+        public var points: [Point]
+
+        public init(name: String, colour: String, dashed: Bool = false, steps: Bool = false, points: [Point]) {
+            self.name = name
+            self.colour = colour
+            self.dashed = dashed
+            self.steps = steps
+            self.points = points
+        }
+    }
+
+    /// A vertical line at `x` with a label (e.g. the capacity knee).
+    public struct Marker: Sendable {
+        public var x: Double
+        public var label: String
+        public var colour: String
+    }
+
+    public var id: String
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var xScale: PlotScale
+    public var yScale: PlotScale
+    public var series: [Series]
+    public var markers: [Marker] = []
+    public var width = 620.0
+    public var height = 320.0
+
+    /// A plot whose linear axes fit the data (y from 0; x from the smallest x, or 0); pass a scale to fix one.
+    public init(id: String, title: String, xLabel: String, yLabel: String, series: [Series],
+                xScale: PlotScale? = nil, yScale: PlotScale? = nil, markers: [Marker] = []) {
+        self.id = id
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.markers = markers
+        let xs = series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
+        let ys = series.flatMap { $0.points.map(\.y) }
+        self.xScale = xScale ?? .linear(min: Swift.min(xs.min() ?? 0, 0), max: Swift.max(xs.max() ?? 1, (xs.min() ?? 0) + 1))
+        self.yScale = yScale ?? PlotScale.niceDomain(max: ys.max() ?? 0, maxCount: 6)
+    }
+
+    static let fontSize = 12.0
+    /// Rough width of one character of the 11–12 px sans-serif labels (generous, so estimates never underlap).
+    static let charWidth = 7.0
+    static let left = 70.0
+    static let right = 24.0
+    static let bottom = 48.0
+
+    /// Rows of the legend: item names laid out left to right, wrapping at `width`.
+    func legendRows() -> [[Int]] {
+        var rows: [[Int]] = [[]]
+        var x = 0.0
+        for (index, item) in series.enumerated() {
+            let itemWidth = 34 + Double(item.name.count) * Self.charWidth + 14
+            if x + itemWidth > width - Self.left - Self.right, !rows[rows.count - 1].isEmpty {
+                rows.append([])
+                x = 0
+            }
+            rows[rows.count - 1].append(index)
+            x += itemWidth
+        }
+        return rows
+    }
+
+    var top: Double { 34 + Double(legendRows().count) * 18 }
+    var plotWidth: Double { width - Self.left - Self.right }
+    var plotHeight: Double { height - top - Self.bottom }
+
+    func px(_ x: Double) -> Double { Self.left + xScale.fraction(x) * plotWidth }
+    func py(_ y: Double) -> Double { top + (1 - yScale.fraction(y)) * plotHeight }
+
+    /// X ticks whose labels fit side by side: the most ticks (up to one per 50 px) with no two labels overlapping.
+    public func xTicks() -> [PlotScale.Tick] {
+        var count = Swift.max(Int(plotWidth / 50), 2)
+        while true {
+            let ticks = xScale.ticks(maxCount: count)
+            if count <= 2 || !Self.labelsOverlap(ticks.map { (px($0.value), $0.label) }) { return ticks }
+            count -= 1
+        }
+    }
+
+    /// Whether any two labels centred at the given x positions overlap (with 8 px between them).
+    public static func labelsOverlap(_ labels: [(x: Double, text: String)]) -> Bool {
+        let sorted = labels.sorted { $0.x < $1.x }
+        for (a, b) in zip(sorted, sorted.dropFirst()) {
+            let halfWidths = (Double(a.text.count) + Double(b.text.count)) * charWidth / 2
+            if b.x - a.x < halfWidths + 8 { return true }
+        }
+        return false
+    }
+
+    /// The chart as an `<svg>` element.
+    public func svg() -> String {
+        var s = "<svg class=\"plot\" data-plot=\"\(HTML.escape(id))\" xmlns=\"http://www.w3.org/2000/svg\" "
+            + "viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
+        s += "<text class=\"title\" x=\"\(n(Self.left))\" y=\"18\">\(HTML.escape(title))</text>\n"
+        s += legend()
+        s += axes()
+        let plotBottom = top + plotHeight
+        s += "<clipPath id=\"clip-\(HTML.escape(id))\"><rect x=\"\(n(Self.left))\" y=\"\(n(top - 2))\" width=\"\(n(plotWidth + 2))\" height=\"\(n(plotHeight + 4))\"/></clipPath>\n"
+        for marker in markers {
+            let x = px(marker.x)
+            // The label goes right of the line when it fits, else left of it (anchored at its end).
+            let fitsRight = x + 4 + Double(marker.label.count) * Self.charWidth <= width - Self.right
+            s += "<g class=\"marker\" data-marker=\"\(HTML.escape(marker.label))\"><line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" "
+                + "stroke=\"\(marker.colour)\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>"
+                + "<text class=\"marker-label\" x=\"\(n(fitsRight ? x + 4 : x - 4))\" y=\"\(n(top + 14))\" text-anchor=\"\(fitsRight ? "start" : "end")\" "
+                + "fill=\"\(marker.colour)\">\(HTML.escape(marker.label))</text></g>\n"
+        }
+        for item in series { s += seriesGroup(item) }
+        if series.allSatisfy({ $0.points.isEmpty }) {
+            s += "<text class=\"empty\" x=\"\(n(Self.left + plotWidth / 2))\" y=\"\(n(top + plotHeight / 2))\" text-anchor=\"middle\">no data</text>\n"
+        }
+        return s + "</svg>"
+    }
+
+    func legend() -> String {
+        var s = ""
+        for (row, indices) in legendRows().enumerated() {
+            var x = Self.left
+            let y = 36 + Double(row) * 18
+            for index in indices {
+                let item = series[index]
+                s += "<g class=\"legend-item\"><line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 26))\" y2=\"\(n(y - 4))\" stroke=\"\(item.colour)\" stroke-width=\"2.5\""
+                    + (item.dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>"
+                    + "<text x=\"\(n(x + 32))\" y=\"\(n(y))\">\(HTML.escape(item.name))</text></g>\n"
+                x += 34 + Double(item.name.count) * Self.charWidth + 14
+            }
+        }
+        return s
+    }
+
+    func axes() -> String {
+        let plotBottom = top + plotHeight
+        var s = "<g class=\"axes\">\n"
+        for tick in yScale.ticks(maxCount: Swift.max(Int(plotHeight / 32), 2)) {
+            let y = py(tick.value)
+            s += "<line class=\"grid\" x1=\"\(n(Self.left))\" y1=\"\(n(y))\" x2=\"\(n(Self.left + plotWidth))\" y2=\"\(n(y))\"/>"
+                + "<text class=\"tick\" x=\"\(n(Self.left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(HTML.escape(tick.label))</text>\n"
+        }
+        for tick in xTicks() {
+            let x = px(tick.value)
+            // A label at the right edge is kept inside the picture.
+            let halfLabel = Double(tick.label.count) * Self.charWidth / 2
+            let labelX = Swift.min(x, width - 2 - halfLabel)
+            s += "<line class=\"grid\" x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\"/>"
+                + "<text class=\"tick\" x=\"\(n(labelX))\" y=\"\(n(plotBottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
+        }
+        s += "<rect class=\"frame\" x=\"\(n(Self.left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/>\n"
+        s += "<text class=\"axis-label\" x=\"\(n(Self.left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n"
+        s += "<text class=\"axis-label\" transform=\"translate(16 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>\n"
+        return s + "</g>\n"
+    }
+
+    func seriesGroup(_ item: Series) -> String {
+        var s = "<g class=\"series\" data-series=\"\(HTML.escape(item.name))\" data-points=\"\(item.points.count)\">\n"
+        if !item.points.isEmpty {
+            var d = ""
+            for (index, point) in item.points.enumerated() {
+                let x = px(point.x), y = py(point.y)
+                if index == 0 {
+                    d += "M\(n(x)) \(n(y))"
+                } else if item.steps {
+                    d += "H\(n(x))V\(n(y))"
+                } else {
+                    d += "L\(n(x)) \(n(y))"
+                }
+            }
+            if item.steps { d += "H\(n(Self.left + plotWidth))" }
+            s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(item.colour)\" stroke-width=\"2\" stroke-linejoin=\"round\""
+                + (item.dashed ? " stroke-dasharray=\"6 4\"" : "") + " clip-path=\"url(#clip-\(HTML.escape(id)))\"/>\n"
+        }
+        for point in item.points {
+            s += "<circle class=\"pt\" data-point=\"1\" cx=\"\(n(px(point.x)))\" cy=\"\(n(py(point.y)))\" r=\"4\" style=\"--c:\(item.colour)\">"
+                + "<title>\(HTML.escape(item.name + ": " + point.tip))</title></circle>\n"
+        }
+        return s + "</g>\n"
+    }
+
+    /// A coordinate with at most one decimal.
+    func n(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
+    }
+}

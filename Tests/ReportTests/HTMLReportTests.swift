@@ -1,0 +1,67 @@
+import Foundation
+import Metrics
+import Report
+import XCTest
+
+/// report.html's content, read as text: every section, the hand-written verdict and search, and no
+/// unescaped string from result.json.
+final class HTMLReportTests: XCTestCase {
+    func testEverySectionRendersAndHostileStringsAreEscaped() throws {
+        let folder = try ReportPageFixture.folder(self)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("<script"), "markup from result.json reached the page unescaped")
+        XCTAssertFalse(html.contains("<img"))
+        XCTAssertFalse(html.contains("<b>bold</b>") || html.contains("500 <i>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        XCTAssertFalse(html.contains("http://") && html.contains("src=\"http"), "nothing may load from the network")
+        for id in ["runs", "operations", "errors", "tls", "search", "time", "percentiles", "phases"] {
+            XCTAssertTrue(html.contains("<section id=\"\(id)\">"), id)
+        }
+        for plot in ["throughput-simpleenroll", "latency-cacerts", "percentiles-simpleenroll", "phases-cacerts", "search-rate", "search-p99"] {
+            XCTAssertTrue(html.contains("data-plot=\"\(plot)\""), plot)
+        }
+        XCTAssertTrue(html.contains("FAIL"))
+        XCTAssertTrue(html.contains("cacerts errorRate ≤ 0.01"))
+        XCTAssertTrue(html.contains("not measured"))
+        XCTAssertTrue(html.contains("error rate 0.5 &gt; 0.2"))
+        XCTAssertTrue(html.contains("max sustainable 150/s"))
+        XCTAssertTrue(html.contains("OpenSSL 3.0.13"))
+        XCTAssertTrue(html.contains("peak RSS 40 MiB"))
+        XCTAssertTrue(html.contains("worker 1 saturated"))
+        XCTAssertTrue(html.contains("<tr data-operation=\"cacerts\">"))
+    }
+
+    func testWithoutVerdictOrSearchThoseSectionsAreAbsent() throws {
+        let folder = try ReportPageFixture.folder(self, extras: false)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("<section id=\"search\">"))
+        XCTAssertFalse(html.contains(">verdict<"))
+        XCTAssertFalse(html.contains(">aborted<"))
+    }
+
+    func testSeveralRunsOverlayWithOneColourEach() throws {
+        let runs = try [ReportPageFixture.folder(self, name: "base"), ReportPageFixture.folder(self, extras: false, name: "head")]
+            .map { try ReportRun.load(folder: $0) }
+        let html = HTMLReport(runs: runs).html()
+        XCTAssertTrue(html.contains("run 1 · corrected") && html.contains("run 2 · corrected"))
+        XCTAssertTrue(html.contains("run 2: " + runs[1].label))
+        XCTAssertTrue(html.contains("stroke=\"\(HTMLReport.palette[0])\"") && html.contains("stroke=\"\(HTMLReport.palette[1])\""))
+    }
+
+    func testLooseSectionsReadTheirKnownShapes() throws {
+        let search = try XCTUnwrap(ReportSearch(json: try JSONValue(parsing: """
+            {"maxSustainableRate": 80, "steps": [{"offered": 100, "achieved": 70, "p99Ms": 900, "held": false, "brokenBy": ["p99", "errors"]},
+                                                {"offeredRate": 50, "achievedRate": 50, "operations": [{"name": "cacerts", "p99Ms": 3}]}]}
+            """)))
+        XCTAssertEqual(search.maxSustainableRate, 80)
+        XCTAssertEqual(search.steps.map(\.offered), [50, 100])
+        XCTAssertEqual(search.steps[0].p99Ms, ["cacerts": 3])
+        XCTAssertEqual(search.steps[1].p99Ms, ["all": 900])
+        XCTAssertEqual(search.steps[1].broke, "p99; errors")
+        XCTAssertEqual(search.steps[1].passed, false)
+        let verdict = try XCTUnwrap(ReportVerdict(json: try JSONValue(parsing: """
+            {"passed": true, "thresholds": [{"operation": "x", "metric": "p99Ms", "limit": 2.5, "uncorrected": true, "measured": 1, "passed": true}]}
+            """)))
+        XCTAssertEqual(verdict.rows, [.init(threshold: "x p99Ms (uncorrected) ≤ 2.5", measured: "1", passed: true)])
+    }
+}
