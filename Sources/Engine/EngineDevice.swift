@@ -209,9 +209,12 @@ final class EngineDevice: TLSConnectionDelegate {
     private func dispatch(_ op: Operation) {
         let identity = op.kind == .simplereenroll ? credentials.certificate : nil
         // A kept-alive connection serves every operation except a re-enrollment that must present
-        // a certificate this connection did not.
+        // a certificate this connection did not, and an enrollment after a 4xx on it: some servers
+        // close after a 4xx without saying so, and a POST sent into that close could not be told
+        // from the server's answer to it (EST-NOTES) — a new connection costs one handshake per 4xx.
         if let link, settings.keepAlive, link.isUsable, identity == nil || link.identity == identity,
-           settings.operationsPerConnection.map({ link.operations < $0 }) ?? true {
+           settings.operationsPerConnection.map({ link.operations < $0 }) ?? true,
+           !(op.kind.usesPOST && (400...499).contains(link.lastStatus)) {
             arm(timeout, ns: timeoutNs(op.kind))
             send(op)
         } else {
@@ -532,12 +535,12 @@ final class EngineDevice: TLSConnectionDelegate {
     }
 
     /// Whether `op`, unanswered on a kept-alive connection the server closed, goes again once on a
-    /// new connection: a GET always (the server may have closed an idle connection as our request
-    /// crossed), a POST when the last answer on it was a 4xx — a server that closes after a 4xx
-    /// without saying so never read the request that followed.
+    /// new connection: a GET only (idempotent; the server may have closed an idle connection as our
+    /// request crossed). A POST is never repeated: an enrollment after a 4xx goes out on a new
+    /// connection in the first place (see `dispatch`), so a close or reset on a POST is the server's
+    /// answer to it and counts.
     private func mayResend(_ op: Operation, _ link: Link) -> Bool {
-        op.stamps.firstByteNs == 0 && link.operations > 1 && !op.resent
-            && (!op.kind.usesPOST || (400...499).contains(link.lastStatus))
+        op.stamps.firstByteNs == 0 && link.operations > 1 && !op.resent && !op.kind.usesPOST
     }
 
     private func resend(_ operation: Operation, after link: Link) {
