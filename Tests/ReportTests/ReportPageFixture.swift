@@ -12,7 +12,7 @@ enum ReportPageFixture {
     static let extras = """
         {
           "abortReason": "error rate 0.5 > 0.2 over 5 s <b>bold</b>",
-          "verdict": {"passed": false, "thresholds": [
+          "verdict": {"passed": false, "why": "2 of 3 threshold(s) failed", "thresholds": [
             {"operation": "simpleenroll", "metric": "p99Ms", "limit": 500, "uncorrected": false, "measured": 1.85, "passed": true},
             {"operation": "cacerts", "metric": "errorRate", "limit": 0.01, "uncorrected": false, "measured": 0.1, "passed": false},
             {"operation": "all", "metric": "minRate", "limit": 100, "uncorrected": false, "measured": null, "passed": false}
