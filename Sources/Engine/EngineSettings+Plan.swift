@@ -47,7 +47,8 @@ extension EngineSettings {
             resumes: profile.connection.resumption != .off, timeoutMs: timeouts,
             deadlineNs: profile.stop.durationSeconds.map { startNs + Self.ns(seconds: $0) },
             arrivals: arrivals,
-            drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds))
+            drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds),
+            signatureChecks: profile.signatureChecks)
     }
 
     /// Steps with their repeats unrolled, each with its think time; the closed model's think time

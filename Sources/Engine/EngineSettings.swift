@@ -49,6 +49,8 @@ struct EngineSettings: @unchecked Sendable {
     /// How long operations on the wire may finish after a stop (the duration deadline, a first
     /// SIGINT, a spent operation budget) before they are cut off.
     var drainLimitNs: UInt64 = EngineSettings.defaultDrainLimitNs
+    /// Which issued certificates get their signature verified against cacerts.
+    var signatureChecks: SignatureChecks = .sample
 
     static let defaultDrainLimitNs: UInt64 = 5_000_000_000
 }

@@ -38,7 +38,9 @@ final class EngineWorker {
     /// The CA certificates of the last `cacerts` answer (DER): issued certificates must chain to them.
     private(set) var caCertificates: [[UInt8]] = []
     /// Checks issued certificates' signatures (one per worker thread: it keeps OpenSSL contexts).
-    private(set) var certificateVerifier: CSRVerifier?
+    private var certificateVerifier: CSRVerifier?
+    /// Issuing answers judged so far (`SignatureChecks` samples by this count).
+    private var issuingAnswers = 0
     /// Serial numbers issued in this run, per issuer (duplicates are findings).
     private(set) var serials = IssuedSerials()
     /// Client-side failures (not the server's doing), with the first one's text.
@@ -293,6 +295,14 @@ final class EngineWorker {
         if let duplicate = serials.record(issuer: certificate.issuer, serial: certificate.serialNumber, subject: certificate.subject) {
             finding(duplicate.deviation.kind, duplicate.deviation.example)
         }
+    }
+
+    /// The verifier for the next answer to `operation` when its certificate's signature is to be
+    /// checked (`settings.signatureChecks`), else nil (the issuer name is still checked).
+    func signatureVerifier(for operation: ESTOperation) -> CSRVerifier? {
+        guard operation.issuesCertificate, let verifier = certificateVerifier else { return nil }
+        issuingAnswers += 1
+        return settings.signatureChecks.verifies(issuingAnswers - 1) ? verifier : nil
     }
 
     /// Wall-clock seconds, for validity windows.

@@ -18,6 +18,8 @@ public struct Profile: Sendable, Equatable, Encodable {
     public var channelBinding: Bool = false
     /// Seeds every random choice (mix draws, jitter) so runs repeat.
     public var seed: UInt64 = Profile.defaultSeed
+    /// Which issued certificates get their signature verified against cacerts.
+    public var signatureChecks: SignatureChecks = .sample
     /// The service-level limits the run is judged by, in profile order (empty: none).
     public var thresholds: [Threshold] = []
     /// When the run stops early (`abort`): the target-unusable rule by default.
@@ -27,7 +29,7 @@ public struct Profile: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
-        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds, abort
+        case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds, signatureChecks, abort
     }
 
     public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {

@@ -4,7 +4,7 @@ import EST
 extension ProfileReader {
     static let rootFields = [
         "target", "devices", "lifecycle", "connection", "load", "maxNewConnectionsPerSecond",
-        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds", "abort",
+        "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds", "abort", "signatureChecks",
     ]
 
     /// The validated profile, or nil when any issue was recorded.
@@ -21,6 +21,14 @@ extension ProfileReader {
         let timeouts = fields["timeoutsMs"].map { self.timeouts($0, at: "timeoutsMs") } ?? OperationTimeouts()
         let accepted = fields["onAccepted202"].flatMap { self.accepted($0, at: "onAccepted202") } ?? .defaultFollow
         let channelBinding = bool(fields["channelBinding"], at: "channelBinding") ?? false
+        var signatureChecks = SignatureChecks.sample
+        if let text = string(fields["signatureChecks"], at: "signatureChecks") {
+            if let value = SignatureChecks(rawValue: text) {
+                signatureChecks = value
+            } else {
+                report("signatureChecks", "unknown value \"\(text)\"; expected one of \(SignatureChecks.allowedNames)")
+            }
+        }
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
         let abort = fields["abort"].map { self.abort($0, at: "abort") } ?? .standard
@@ -37,6 +45,7 @@ extension ProfileReader {
         profile.timeouts = timeouts
         profile.onAccepted202 = accepted
         profile.channelBinding = channelBinding
+        profile.signatureChecks = signatureChecks
         profile.seed = seed
         profile.thresholds = thresholds
         profile.abort = abort

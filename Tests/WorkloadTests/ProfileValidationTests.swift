@@ -24,7 +24,7 @@ final class ProfileValidationTests: XCTestCase {
 
     func testUnknownField() {
         expect(base(extra: "devices2: 3"), [issue("devices2",
-            "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort")])
+            "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks")])
         expect("devices: {count: 10, colour: red}\nlifecycle: [{op: cacerts}]\nload: {closed: {}}\nstop: {operations: 5}",
                [issue("devices.colour", "unknown field; expected one of count, keyType, csr, pool, generate")])
     }
@@ -159,7 +159,7 @@ final class ProfileValidationTests: XCTestCase {
             extra: 1
             """
         expect(yaml, [
-            issue("extra", "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort"),
+            issue("extra", "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks"),
             issue("devices.count", "must be greater than 0, got 0"),
             issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, rsa3072, rsa4096, ed25519"),
             issue("lifecycle[0].op", "unknown operation \"simpleenrol\"; expected one of \(operations)"),
@@ -175,7 +175,7 @@ final class ProfileValidationTests: XCTestCase {
             guard case ProfileError.malformedYAML = error else { return XCTFail("got \(error)") }
         }
         XCTAssertEqual(ProfileFixtures.issues(""), [issue("profile",
-            "expected a mapping with fields target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, got null")])
+            "expected a mapping with fields target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, got null")])
     }
 
     func testErrorDescriptionListsOneIssuePerLine() {

@@ -37,3 +37,18 @@ final class ThresholdProfileTests: XCTestCase {
             message: "no limit given; expected one or more of p50Ms, p90Ms, p99Ms, p999Ms, maxMs, errorRate, minRate")])
     }
 }
+
+/// signatureChecks: all, sample (the default: the first 100, then one in 100) or off.
+final class SignatureChecksTests: XCTestCase {
+    let base = "devices: {count: 2}\nlifecycle: [{op: simpleenroll}]\nload: {closed: {}}\nstop: {durationSeconds: 5}\n"
+
+    func testProfileFieldAndSampling() throws {
+        XCTAssertEqual(try RunPlan.load(yaml: base, name: "t").profile.signatureChecks, .sample)
+        XCTAssertEqual(try RunPlan.load(yaml: base + "signatureChecks: all", name: "t").profile.signatureChecks, .all)
+        XCTAssertEqual(ProfileFixtures.issues(base + "signatureChecks: some"), [ProfileIssue(path: "signatureChecks",
+            message: "unknown value \"some\"; expected one of all, sample, off")])
+        XCTAssertEqual((0..<1000).filter { SignatureChecks.sample.verifies($0) }.count, 109, "the first 100, then one in 100")
+        XCTAssertEqual((0..<1000).filter { SignatureChecks.all.verifies($0) }.count, 1000)
+        XCTAssertEqual((0..<1000).filter { SignatureChecks.off.verifies($0) }.count, 0)
+    }
+}
