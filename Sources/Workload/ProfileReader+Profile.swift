@@ -24,7 +24,9 @@ extension ProfileReader {
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
 
-        if let duration = stop?.durationSeconds, warmup >= duration {
+        if case .search(let search)? = load {
+            checkSearch(search, thresholds: thresholds, stop: stop, warmupSeconds: warmup)
+        } else if let duration = stop?.durationSeconds, warmup >= duration {
             report("warmupSeconds", "\(format(warmup)) is not shorter than stop.durationSeconds (\(format(duration)))")
         }
         guard issues.isEmpty, let devices, let lifecycle, let load, let stop else { return nil }
