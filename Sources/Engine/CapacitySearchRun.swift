@@ -125,7 +125,7 @@ public final class CapacitySearchRun: Sendable {
             state.withLock { $0.current = nil }
             let judgement = StepJudgement(
                 StepJudgement.Step(offeredRate: rate, stepSeconds: search.stepSeconds, warmupSeconds: search.warmupSeconds,
-                                   measuredNs: outcome.durationNs, operations: outcome.metrics.operations,
+                                   measuredNs: outcome.durationNs, arrivals: UInt64(outcome.measuredArrivals), operations: outcome.metrics.operations,
                                    timeline: outcome.metrics.timeline, loadThreadCPUNs: outcome.workerCPUNs, wallNs: wallNs),
                 thresholds: profile.thresholds)
             let result: CapacitySearch.StepResult

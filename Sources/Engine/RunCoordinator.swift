@@ -29,6 +29,8 @@ public final class RunCoordinator: Sendable {
         public let findings: [String: InteropFinding]
         /// Operations dropped unfinished by the stop (drain limit or abort), per operation.
         public let cutOff: [ESTOperation: Int]
+        /// Open model: arrivals (passes) started after the warm-up and before the stop, late ones included.
+        public var measuredArrivals = 0
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -147,7 +149,7 @@ public final class RunCoordinator: Sendable {
             return .success(WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
                                          lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
                                          clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
-                                         serials: worker.serials))
+                                         serials: worker.serials, measuredArrivals: worker.measuredArrivals))
         }
         var workers: [WorkerResult] = []
         for result in results { workers.append(try result.get()) }
@@ -208,9 +210,11 @@ public final class RunCoordinator: Sendable {
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
-        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
-                       target: target.description, interrupted: stopLevel != .none, workerCPUNs: cpu,
-                       warnings: warnings, findings: findings, cutOff: cutOff)
+        var outcome = Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
+                              target: target.description, interrupted: stopLevel != .none, workerCPUNs: cpu,
+                              warnings: warnings, findings: findings, cutOff: cutOff)
+        outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        return outcome
     }
 
     /// Keys and CSRs for the first `count` devices: from the profile's pool file, or generated on

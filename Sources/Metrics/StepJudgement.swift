@@ -9,7 +9,8 @@ public struct StepJudgement: Sendable, Equatable, Codable {
     public enum Condition: String, Sendable, Equatable, Codable, CaseIterable {
         /// A threshold failed (or could not be measured).
         case thresholds
-        /// Fewer arrivals than offered (over 1% short): the schedule could not be kept.
+        /// Arrivals started in the window more than 1% off the offered rate: the schedule was not kept
+        /// (no device free for an arrival, or a backlog caught up).
         case achievedRate = "achieved_rate"
         /// Latency rose from the window's first third to its last by more than the slack.
         case unsteady
@@ -34,6 +35,8 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         public var warmupSeconds: Double
         /// The measured window the thresholds are judged over (ns).
         public var measuredNs: UInt64
+        /// Arrivals (passes) started in the measured window, late ones included.
+        public var arrivals: UInt64
         public var operations: [OperationMetrics]
         /// Closed and merged.
         public var timeline: Timeline
@@ -41,8 +44,9 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         public var loadThreadCPUNs: [UInt64]
         public var wallNs: UInt64
 
-        public init(offeredRate: Double, stepSeconds: Double, warmupSeconds: Double, measuredNs: UInt64, operations: [OperationMetrics],
-                    timeline: Timeline, loadThreadCPUNs: [UInt64], wallNs: UInt64) {
+        public init(offeredRate: Double, stepSeconds: Double, warmupSeconds: Double, measuredNs: UInt64, arrivals: UInt64,
+                    operations: [OperationMetrics], timeline: Timeline, loadThreadCPUNs: [UInt64], wallNs: UInt64) {
+            self.arrivals = arrivals
             self.offeredRate = offeredRate
             self.stepSeconds = stepSeconds
             self.warmupSeconds = warmupSeconds
@@ -66,7 +70,7 @@ public struct StepJudgement: Sendable, Equatable, Codable {
     public static let riseFloorMs = 5.0
 
     public var offeredRate: Double
-    /// Arrivals measured (passes begun whose first operation finished in the window) per second of window.
+    /// Arrivals started in the window (passes begun, late ones included) per second of window.
     public var achievedRate: Double
     public var arrivals: UInt64
     public var verdict: ThresholdVerdict
@@ -85,7 +89,7 @@ public struct StepJudgement: Sendable, Equatable, Codable {
     public init(_ step: Step, thresholds: [Threshold]) {
         offeredRate = step.offeredRate
         let windowSeconds = max(0, step.stepSeconds - step.warmupSeconds)
-        arrivals = step.operations.reduce(0) { $0 + $1.startLag.totalCount }
+        arrivals = step.arrivals
         achievedRate = windowSeconds > 0 ? Double(arrivals) / windowSeconds : 0
         verdict = ThresholdVerdict.evaluate(thresholds, operations: step.operations, durationNs: step.measuredNs)
         let count = step.operations.reduce(UInt64(0)) { $0 + $1.count }
@@ -95,9 +99,10 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         busiestLoadThread = step.wallNs > 0 ? Double(step.loadThreadCPUNs.max() ?? 0) / Double(step.wallNs) : 0
         var broke: [Condition] = []
         if !verdict.passed { broke.append(.thresholds) }
-        // One arrival per load thread may fall either side of the window's edges without being a shortfall.
+        // One arrival per load thread may fall either side of the window's edges without being off the rate.
         let allowance = Double(max(1, step.loadThreadCPUNs.count))
-        if Double(arrivals) + allowance < step.offeredRate * windowSeconds * (1 - Self.rateTolerance) { broke.append(.achievedRate) }
+        let planned = step.offeredRate * windowSeconds
+        if abs(Double(arrivals) - planned) > planned * Self.rateTolerance + allowance { broke.append(.achievedRate) }
         if let steadiness, !steadiness.steady { broke.append(.unsteady) }
         if busiestLoadThread > Self.clientBusyLimit { broke.append(.clientLimit) }
         self.broke = broke

@@ -29,6 +29,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var findings: [String: InteropFinding] = [:]
     /// What the load generator itself used (nil in results written before it was recorded).
     public var tool: ToolUsage?
+    /// A capacity search's answer and steps (nil: not a search).
+    public var search: SearchResult?
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(

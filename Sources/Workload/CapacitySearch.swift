@@ -10,7 +10,7 @@ public struct CapacitySearch: Sendable, Equatable {
         /// A condition broke: the server did not sustain this rate.
         case broke
         /// estbench itself was the limit (a load thread saturated): nothing is learned about the server.
-        case clientLimit
+        case clientLimit = "client_limit"
         /// Stopped by a signal before it was judged.
         case interrupted
     }

@@ -109,6 +109,10 @@ struct RunCommand: ParsableCommand {
         } else {
             do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
         }
+        if case .search = plan.profile.load {
+            try runSearch(plan, target: target, server: server, loadThreads: loadThreads, signals: signals)
+            return
+        }
         let live = RunProgressLine()
         let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
                                          generationProgress: { total, counter in
@@ -199,7 +203,7 @@ struct RunCommand: ParsableCommand {
     enum Ending { case running, writing, exiting }
     static let ending = Mutex(Ending.running)
 
-    private static func exitUnlessWriting(_ why: String) {
+    static func exitUnlessWriting(_ why: String) {
         let exiting = ending.withLock { state -> Bool in
             guard state == .running else { return false }
             state = .exiting
