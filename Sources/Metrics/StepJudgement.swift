@@ -1,8 +1,8 @@
 /// Whether one step of a capacity search held, and why not: a pure function of the step's metrics.
 /// A step holds only if (a) every threshold held over its measured window, (b) the achieved arrival
 /// rate is within 1% of the offered one, and (c) latency was steady — the p99 of the window's last
-/// third not above its first third's by more than `allowedRiseMs` — so a queue slowly building above
-/// capacity is caught even in a short step. A load thread busy more than 90% of the step makes it
+/// third not above its first third's by more than `allowedRiseMs`, unless the median stayed (see
+/// `Steadiness`) — so a queue slowly building above capacity is caught even in a short step. A load thread busy more than 90% of the step makes it
 /// `clientLimit`: then estbench, not the server, was the limit.
 public struct StepJudgement: Sendable, Equatable, Codable {
     /// A condition a step can break.
@@ -12,19 +12,27 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         /// Arrivals started in the window more than 1% off the offered rate: the schedule was not kept
         /// (no device free for an arrival, or a backlog caught up).
         case achievedRate = "achieved_rate"
-        /// Latency rose from the window's first third to its last by more than the slack.
+        /// Latency (p99 and median) rose from the window's first third to its last by more than the slack.
         case unsteady
         /// A load thread was busy over 90% of the step: estbench was the limit.
         case clientLimit = "client_limit"
     }
 
-    /// p99 of the window's first and last thirds (whole timeline seconds), and the rise allowed.
+    /// p99 and p50 of the window's first and last thirds (whole timeline seconds), and the rise allowed.
+    /// Unsteady when the p99 rose by more than the slack and the median did too: a queue building
+    /// above capacity makes every request wait, so it lifts the whole distribution, while a scheduling
+    /// stall (a noisy neighbour on a shared machine, a pause) lifts only the tail of one third.
     public struct Steadiness: Sendable, Equatable, Codable {
         public var firstThirdP99Ms: Double
         public var lastThirdP99Ms: Double
+        public var firstThirdP50Ms: Double
+        public var lastThirdP50Ms: Double
         public var allowedRiseMs: Double
+        /// Whole seconds in the measured window.
         public var seconds: Int
-        public var steady: Bool { lastThirdP99Ms - firstThirdP99Ms <= allowedRiseMs }
+        public var steady: Bool {
+            !(lastThirdP99Ms - firstThirdP99Ms > allowedRiseMs && lastThirdP50Ms - firstThirdP50Ms > allowedRiseMs)
+        }
     }
 
     /// What one step measured, as the judgement needs it.
@@ -119,21 +127,21 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         return max(firstThirdP99Ms * riseFraction, (tightest ?? 0) * riseFractionOfLimit, riseFloorMs)
     }
 
-    /// p99 (corrected, every operation merged) of the first and last thirds of the whole timeline
-    /// seconds in [from, to); nil when fewer than two such seconds, or a third without a response.
+    /// p99 and p50 (corrected, every operation merged) of the first and last thirds of the whole
+    /// timeline seconds in [from, to); nil when fewer than two such seconds, or a third without a response.
     static func steadiness(_ timeline: Timeline, from: Double, to: Double, thresholds: [Threshold]) -> Steadiness? {
         let first = Int(from.rounded(.up))
         let end = Int(to.rounded(.down))
         let n = end - first
         guard n >= 2 else { return nil }
         let third = max(1, n / 3)
-        guard let early = p99Ms(timeline, seconds: first..<(first + third)),
-              let late = p99Ms(timeline, seconds: (end - third)..<end) else { return nil }
-        return Steadiness(firstThirdP99Ms: early, lastThirdP99Ms: late,
-                          allowedRiseMs: allowedRiseMs(firstThirdP99Ms: early, thresholds: thresholds), seconds: n)
+        guard let early = percentilesMs(timeline, seconds: first..<(first + third)),
+              let late = percentilesMs(timeline, seconds: (end - third)..<end) else { return nil }
+        return Steadiness(firstThirdP99Ms: early.p99, lastThirdP99Ms: late.p99, firstThirdP50Ms: early.p50, lastThirdP50Ms: late.p50,
+                          allowedRiseMs: allowedRiseMs(firstThirdP99Ms: early.p99, thresholds: thresholds), seconds: n)
     }
 
-    static func p99Ms(_ timeline: Timeline, seconds: Range<Int>) -> Double? {
+    static func percentilesMs(_ timeline: Timeline, seconds: Range<Int>) -> (p50: Double, p99: Double)? {
         var merged: EncodedHistogram?
         for series in timeline.seconds {
             for second in series where seconds.contains(second.second) {
@@ -144,6 +152,6 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         // Every timeline histogram was encoded in-process in the one LatencyScale layout, so decoding
         // cannot fail; if it ever did, steadiness would only go unjudged.
         guard let histogram = try? merged.histogram() else { return nil }
-        return Double(histogram.valueAtPercentile(99)) / 1000
+        return (Double(histogram.valueAtPercentile(50)) / 1000, Double(histogram.valueAtPercentile(99)) / 1000)
     }
 }

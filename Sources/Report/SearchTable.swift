@@ -49,7 +49,8 @@ public struct SearchTable: Sendable {
                 reasons.append("achieved rate (\(rate(step.achievedRate)) of \(rate(step.offeredRate))/s)")
             case .unsteady:
                 if let s = step.steadiness {
-                    reasons.append("unsteady (p99 \(rate(s.firstThirdP99Ms)) → \(rate(s.lastThirdP99Ms)) ms, +\(rate(s.allowedRiseMs)) allowed)")
+                    reasons.append("unsteady (p99 \(rate(s.firstThirdP99Ms)) → \(rate(s.lastThirdP99Ms)) ms, p50 \(rate(s.firstThirdP50Ms)) → "
+                                   + "\(rate(s.lastThirdP50Ms)) ms; +\(rate(s.allowedRiseMs)) allowed)")
                 } else {
                     reasons.append("unsteady")
                 }

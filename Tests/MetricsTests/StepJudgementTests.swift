@@ -66,6 +66,28 @@ final class StepJudgementTests: XCTestCase {
         XCTAssertEqual(StepJudgement(step(latencyMs: { 10 + UInt64($0 - 1) * 2 }), thresholds: thresholds).broke, [])
     }
 
+    func testAStallInTheLastThirdIsNotAQueue() throws {
+        // Second 5: 90 answers in 10 ms, 10 held up 200 ms by a stall — the p99 rises, the median does not.
+        var stalled = step()
+        var metrics = WorkerMetrics(runStartNs: start, operations: ["cacerts"])
+        for second in 1...5 {
+            for k in 0..<100 {
+                let latencyNs: UInt64 = second == 5 && k < 10 ? 200_000_000 : 10_000_000
+                let endNs = start + UInt64(second) * 1_000_000_000 + UInt64(k) * 9_000_000 + 1_000_000
+                metrics.record(OperationID(index: 0), stamps: OperationPhaseStamps(scheduledNs: endNs - latencyNs, startNs: endNs - latencyNs, completeNs: endNs),
+                               outcome: .success2xx)
+            }
+        }
+        metrics.close()
+        stalled.timeline = metrics.timeline
+        let judgement = StepJudgement(stalled, thresholds: [])
+        let steadiness = try XCTUnwrap(judgement.steadiness)
+        XCTAssertEqual(steadiness.lastThirdP99Ms, 200, accuracy: 1)
+        XCTAssertEqual(steadiness.lastThirdP50Ms, 10, accuracy: 0.1)
+        XCTAssertTrue(steadiness.steady)
+        XCTAssertEqual(judgement.broke, [])
+    }
+
     func testTheSlackIsTheLargestOfItsThreeTerms() {
         XCTAssertEqual(StepJudgement.allowedRiseMs(firstThirdP99Ms: 200, thresholds: thresholds), 40, "20% of the first third")
         XCTAssertEqual(StepJudgement.allowedRiseMs(firstThirdP99Ms: 10, thresholds: thresholds), 10, "a tenth of the tightest latency limit")
