@@ -20,6 +20,10 @@ final class SearchProfileTests: XCTestCase {
         let overridden = try RunPlan.load(yaml: base + "load: {search: {from: 50, to: 5000}}\nstop: {durationSeconds: 600}", name: "s",
                                           overrides: [try ProfileOverride(parsing: "load.search.to=800")])
         XCTAssertEqual(overridden.profile.load, .search(SearchPlan(from: 50, to: 800)))
+        // --rate runs the profile at one constant rate instead (its thresholds judge the run).
+        let constant = try RunPlan.load(yaml: base + "load: {search: {from: 50, to: 5000}}\nstop: {durationSeconds: 600}", name: "s",
+                                        overrides: ProfileOverride.overrides(flag: .rate, value: "300"))
+        XCTAssertEqual(constant.profile.load, .open(.rate(ramp: nil, steps: [], hold: 300)))
     }
 
     func testASearchWithoutThresholdsIsBadInput() {
