@@ -47,6 +47,12 @@ final class EngineFixture {
 
     deinit { stop() }
 
+    /// Stops the server and returns its event counts.
+    func stopCounts() -> [ServerEvent: Int] {
+        stop()
+        return server.counts
+    }
+
     /// The profile's `target` section for this server.
     var target: String {
         """

@@ -54,11 +54,3 @@ final class ServerCapacityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(server.stopCounts()[.overCapacity] ?? 0, Int(refused), "the server counts the warm-up's too")
     }
 }
-
-extension EngineFixture {
-    /// Stops the server and returns its event counts.
-    func stopCounts() -> [ServerEvent: Int] {
-        stop()
-        return server.counts
-    }
-}
