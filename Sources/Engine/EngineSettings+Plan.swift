@@ -14,6 +14,7 @@ extension EngineSettings {
         switch profile.load {
         case .closed(_, let thinkTimeMs): closedThinkMs = UInt64(max(0, thinkTimeMs))
         case .open(let open): arrivals = ArrivalSchedule(open).split(workers: threads)
+        case .search: throw .unsupported("a capacity search runs as open-model steps: run it with CapacitySearchRun")
         }
         let steps: [Step]
         var mix: Lifecycle?

@@ -49,6 +49,8 @@ final class EngineWorker {
 
     /// CPU time this worker's thread used while running (user + system), ns.
     private(set) var cpuNs: UInt64 = 0
+    /// Open model: passes begun after the warm-up and before the stop (arrivals started in the measured window).
+    private(set) var measuredArrivals = 0
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
@@ -222,7 +224,10 @@ final class EngineWorker {
     private func arrivalsDue() {
         let now = MonotonicTime.nowNs()
         while phase == .running, let dispatch = dispatcher?.takeDue(nowNs: now) {
-            if case .start(let device, let scheduledNs) = dispatch { device.startPass(scheduledNs: scheduledNs) }
+            if case .start(let device, let scheduledNs) = dispatch {
+                countArrival(nowNs: now)
+                device.startPass(scheduledNs: scheduledNs)
+            }
         }
         scheduleNextArrival()
     }
@@ -231,10 +236,16 @@ final class EngineWorker {
     func deviceIdle(_ device: EngineDevice) {
         guard phase == .running, dispatcher != nil else { return device.stop() }
         if let scheduledNs = dispatcher?.deviceIdle(device) {
+            countArrival(nowNs: MonotonicTime.nowNs())
             device.queuePass(scheduledNs: scheduledNs)
             return
         }
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
+    }
+
+    /// An arrival starts its pass now (late or not): counted when in the measured window.
+    private func countArrival(nowNs: UInt64) {
+        if nowNs >= settings.warmupEndNs { measuredArrivals += 1 }
     }
 
     func mayStartOperation() -> Bool {

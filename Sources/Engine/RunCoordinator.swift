@@ -31,6 +31,8 @@ public final class RunCoordinator: Sendable {
         public let cutOff: [ESTOperation: Int]
         /// The abort rule that stopped the run early, with its reason (nil: none fired).
         public let abort: RunAbort?
+        /// Open model: arrivals (passes) started after the warm-up and before the stop, late ones included.
+        public var measuredArrivals = 0
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -51,6 +53,8 @@ public final class RunCoordinator: Sendable {
     let threads: Int
     let say: @Sendable (String) -> Void
     let generationProgress: GenerationProgress
+    /// Devices made before (a capacity search makes them once for all its steps); nil: made by `run`.
+    let pool: CSRPool?
     /// How far a stop has been asked to go, and the workers running now — under one lock, so a
     /// worker registering late gets the level in force and a level never goes back.
     private let stopState = Mutex(StopState())
@@ -136,13 +140,20 @@ public final class RunCoordinator: Sendable {
     ///   - target: where the load goes (the executable starts the built-in server, if any).
     ///   - say: the engine's only way to the console.
     ///   - generationProgress: shows the progress of generating device keys and CSRs.
-    public init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
-                generationProgress: @escaping GenerationProgress = { _, _ in {} }) {
+    public convenience init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
+                            generationProgress: @escaping GenerationProgress = { _, _ in {} }) {
+        self.init(plan: plan, target: target, threads: threads, say: say, generationProgress: generationProgress, pool: nil)
+    }
+
+    /// - Parameter pool: devices already made (at least `deviceCount(plan.profile)` of them).
+    init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
+         generationProgress: @escaping GenerationProgress, pool: CSRPool?) {
         self.plan = plan
         self.target = target
         self.threads = max(1, threads)
         self.say = say
         self.generationProgress = generationProgress
+        self.pool = pool
     }
 
     /// Devices a run needs: the closed model's concurrent devices (at most the population), or the
@@ -161,7 +172,8 @@ public final class RunCoordinator: Sendable {
         let client = try ClientSetup.load(plan: plan, target: target)
         if !profile.target.tls.verify { say("tls: server certificate NOT verified (target.tls.verify: false)") }
         let count = RunCoordinator.deviceCount(profile)
-        let pool = try devices(count: count)
+        let pool: CSRPool
+        if let given = self.pool { pool = given } else { pool = try devices(count: count) }
 
         let start = MonotonicTime.nowNs()
         let measuredFrom = Date().addingTimeInterval(max(0, profile.warmupSeconds))
@@ -191,7 +203,7 @@ public final class RunCoordinator: Sendable {
             return .success(WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
                                          lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
                                          clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
-                                         serials: worker.serials))
+                                         serials: worker.serials, measuredArrivals: worker.measuredArrivals))
         }
         monitor.set()
         var workers: [WorkerResult] = []
@@ -254,14 +266,16 @@ public final class RunCoordinator: Sendable {
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
-        return Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
-                       target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
-                       warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
+        var outcome = Outcome(metrics: merged, tls: facts, durationNs: elapsed, measuredFrom: measuredFrom, usedBuiltInServer: target.isBuiltInServer,
+                              target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
+                              warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
+        outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        return outcome
     }
 
     /// Keys and CSRs for the first `count` devices: from the profile's pool file, or generated on
     /// all cores before the clock starts (with a progress display).
-    private func devices(count: Int) throws(RunError) -> CSRPool {
+    func devices(count: Int) throws(RunError) -> CSRPool {
         let profile = plan.profile
         if case .poolFile(let path) = profile.devices.source {
             let pool: CSRPool

@@ -18,4 +18,6 @@ struct WorkerResult: Sendable {
     let firstClientFailure: String?
     /// Serial numbers this worker saw issued (duplicates across workers are found at the merge).
     let serials: IssuedSerials
+    /// Open model: arrivals started in the measured window.
+    var measuredArrivals = 0
 }

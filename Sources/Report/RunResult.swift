@@ -34,6 +34,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// The abort rule that stopped the run early (targetUnusable, errorRate) and why; nil when none fired.
     public var abortRule: AbortPolicy.Rule?
     public var abortReason: String?
+    /// A capacity search's answer and steps (nil: not a search).
+    public var search: SearchResult?
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(

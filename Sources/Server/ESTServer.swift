@@ -30,8 +30,9 @@ public final class ESTServer: @unchecked Sendable {
     /// the others the same port.
     public func start() throws {
         var address = configuration.listen
+        let gate = configuration.capacity.map(CapacityGate.init)
         for i in 0..<max(1, configuration.threads) {
-            let worker = try ServerWorker(index: i, tlsContext: tlsContext, limits: configuration.limits,
+            let worker = try ServerWorker(index: i, tlsContext: tlsContext, limits: configuration.limits, capacity: gate,
                                           service: try makeService(i), log: log)
             try worker.bind(address: address)
             if i == 0, let bound = worker.listener?.port {

@@ -4,6 +4,11 @@ import PKI
 /// Applying a configured fault: some replace the response before any work is done, the others
 /// change a normal response on its way out.
 extension ESTService {
+    /// 503 with Retry-After: `--capacity`'s queue is full (the request is not served).
+    func overCapacity() -> ServerResponse {
+        ServerResponse(template: faultTemplates.unavailable, body: Array("over capacity, try again later\n".utf8))
+    }
+
     /// A fault that answers instead of the operation (nil: the operation runs, see `late`).
     func early(_ fault: FaultPlan.Fault) -> ServerResponse? {
         let templates = faultTemplates

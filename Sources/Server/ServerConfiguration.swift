@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var validityDays = 30
     public var limits = ServerLimits()
     public var faults = FaultPlan()
+    /// A cap on requests answered per second, for a server of known capacity (nil: no cap, no delay).
+    public var capacity: ServerCapacity?
     public var minimumTLSVersion: TLSVersion = .tls12
     public var maximumTLSVersion: TLSVersion = .tls13
     public var resumption: TLSConfiguration.Resumption = .tickets

@@ -99,7 +99,21 @@ final class ServerConnection: TLSConnectionDelegate {
             body: parser.body,
             clientCertificate: tls.session.peerCertificate,
             channelBinding: tls.session.channelBinding)
-        var response = worker.service.respond(to: request)
+        var waitNs: UInt64 = 0
+        var response: ServerResponse
+        switch worker.capacity?.admit(nowNs: MonotonicTime.nowNs()) ?? .now {
+        case .now:
+            response = worker.service.respond(to: request)
+        case .after(let ns):
+            worker.count(.queued)
+            waitNs = ns
+            response = worker.service.respond(to: request)
+        case .refused:
+            worker.count(.overCapacity)
+            response = worker.service.overCapacity()
+        }
+        // Rounded up: a uv timer counts whole milliseconds, and an answer must never go out early.
+        response.delayMs += (waitNs + 999_999) / 1_000_000
         if !parser.keepAlive { response.close = true }
         if worker.service.takeIssued() { worker.count(.issued) }
         if worker.service.takeFaulted() { worker.count(.fault) }

@@ -10,6 +10,8 @@ final class ServerWorker: TCPListenerDelegate {
     let loop: Loop
     let tlsContext: TLSContext
     let limits: ServerLimits
+    /// The request-rate cap shared with the other workers (nil: none).
+    let capacity: CapacityGate?
     let service: ESTService
     let log: ServerLog
     private(set) var listener: TCPListener?
@@ -17,11 +19,12 @@ final class ServerWorker: TCPListenerDelegate {
     private var wakeup: Wakeup?
     private(set) var counts = [Int](repeating: 0, count: ServerEvent.allCases.count)
 
-    init(index: Int, tlsContext: TLSContext, limits: ServerLimits, service: ESTService, log: ServerLog) throws {
+    init(index: Int, tlsContext: TLSContext, limits: ServerLimits, capacity: CapacityGate?, service: ESTService, log: ServerLog) throws {
         self.index = index
         loop = try Loop()
         self.tlsContext = tlsContext
         self.limits = limits
+        self.capacity = capacity
         self.service = service
         self.log = log
     }

@@ -28,13 +28,13 @@ public enum ProfileOverride: Sendable, Equatable {
     }
 
     /// Overrides for a common flag, plus the removals that make it unambiguous:
-    /// `--rate` switches the load to a constant open rate, dropping closed, ramp, steps and burst;
+    /// `--rate` switches the load to a constant open rate, dropping closed, search, ramp, steps and burst;
     /// `--devices` also sets `load.closed.devices` where the profile had it equal to `devices.count`
     /// (all devices at once stays all devices at once).
     public static func overrides(flag: ProfileFlag, value: String) -> [ProfileOverride] {
         var result: [ProfileOverride] = []
         if flag == .rate {
-            for removed in [["load", "closed"], ["load", "open", "ramp"], ["load", "open", "steps"], ["load", "open", "burst"]] {
+            for removed in [["load", "closed"], ["load", "search"], ["load", "open", "ramp"], ["load", "open", "steps"], ["load", "open", "burst"]] {
                 result.append(.remove(ProfilePath(removed.map { .key($0) })))
             }
         }

@@ -25,18 +25,17 @@ extension ProfileReader {
     }
 
     mutating func load(_ node: ProfileNode, at path: String, devices: DevicePopulation?) -> LoadModel? {
-        guard let fields = fields(node, at: path, allowed: ["closed", "open"]) else { return nil }
-        switch (fields["closed"], fields["open"]) {
-        case (.some, .some):
-            report(path, "closed and open are mutually exclusive; choose one")
+        let models = ["closed", "open", "search"]
+        guard let fields = fields(node, at: path, allowed: models) else { return nil }
+        let given = models.filter { fields[$0] != nil }
+        guard given.count == 1 else {
+            report(path, given.isEmpty ? "needs closed, open or search" : "\(given.joined(separator: " and ")) are mutually exclusive; choose one")
             return nil
-        case (nil, nil):
-            report(path, "needs closed or open")
-            return nil
-        case (let closed?, nil):
-            return self.closed(closed, at: Self.join(path, "closed"), devices: devices)
-        case (nil, let open?):
-            return self.open(open, at: Self.join(path, "open"), devices: devices).map { .open($0) }
+        }
+        switch given[0] {
+        case "closed": return self.closed(fields["closed"]!, at: Self.join(path, "closed"), devices: devices)
+        case "open": return self.open(fields["open"]!, at: Self.join(path, "open"), devices: devices).map { .open($0) }
+        default: return self.search(fields["search"]!, at: Self.join(path, "search")).map { .search($0) }
         }
     }
 

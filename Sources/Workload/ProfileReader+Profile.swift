@@ -33,7 +33,9 @@ extension ProfileReader {
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
         let abort = fields["abort"].map { self.abort($0, at: "abort") } ?? .standard
 
-        if let duration = stop?.durationSeconds, warmup >= duration {
+        if case .search(let search)? = load {
+            checkSearch(search, thresholds: thresholds, stop: stop, warmupSeconds: warmup)
+        } else if let duration = stop?.durationSeconds, warmup >= duration {
             report("warmupSeconds", "\(format(warmup)) is not shorter than stop.durationSeconds (\(format(duration)))")
         }
         guard issues.isEmpty, let devices, let lifecycle, let load, let stop else { return nil }

@@ -134,6 +134,10 @@ struct RunCommand: ParsableCommand {
         } else {
             do { target = try RunTarget.resolving(plan.profile) } catch { throw CLIError.badInput("\(error)") }
         }
+        if case .search = plan.profile.load {
+            try runSearch(plan, target: target, server: server, loadThreads: loadThreads, signals: signals)
+            return
+        }
         let live = RunProgressLine(interval: RunProgressLine.intervalSeconds(terminal: Console.stderrIsTerminal))
         let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
                                          generationProgress: { total, counter in
@@ -241,7 +245,7 @@ struct RunCommand: ParsableCommand {
     enum Ending { case running, writing, exiting }
     static let ending = Mutex(Ending.running)
 
-    private static func exitUnlessWriting(_ why: String) {
+    static func exitUnlessWriting(_ why: String) {
         let exiting = ending.withLock { state -> Bool in
             guard state == .running else { return false }
             state = .exiting

@@ -75,6 +75,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("request-timeout"), help: "Milliseconds from a request's first byte to its last (slow clients are cut off).")
     var requestTimeout: UInt64 = 10_000
 
+    @Option(help: "Answer at most N requests per second (a token bucket shared by all threads): a server of known capacity for capacity searches. Excess requests wait, in order.")
+    var capacity: Int?
+
+    @Option(name: .customLong("capacity-queue"), help: "Requests that may wait for --capacity before the server answers 503 with Retry-After (default: N, one second's worth).")
+    var capacityQueue: Int?
+
     @Option(help: "Stop by itself after this many seconds (0: run until SIGINT/SIGTERM).")
     var duration: Double = 0
 
@@ -83,6 +89,10 @@ struct ServeCommand: ParsableCommand {
         guard (1...3650).contains(validity) else { throw ValidationError("--validity \(validity) is out of range; allowed: 1...3650 days") }
         guard duration >= 0, duration <= 10_000_000, duration.isFinite else {
             throw ValidationError("--duration must be 0 to 10000000 seconds")
+        }
+        if capacityQueue != nil && capacity == nil { throw ValidationError("--capacity-queue needs --capacity N") }
+        if let capacity {
+            do { _ = try ServerCapacity(requestsPerSecond: capacity, queueLimit: capacityQueue) } catch { throw ValidationError("--\(error)") }
         }
         guard (1...3_600_000).contains(idleTimeout), (1...3_600_000).contains(requestTimeout) else {
             throw ValidationError("--idle-timeout and --request-timeout take 1...3600000 milliseconds")
@@ -112,6 +122,11 @@ struct ServeCommand: ParsableCommand {
             do { try faults.add(spec) } catch { throw CLIError.badInput("--fault: \(error)") }
         }
         configuration.faults = faults
+        if let capacity {
+            do { configuration.capacity = try ServerCapacity(requestsPerSecond: capacity, queueLimit: capacityQueue) } catch {
+                throw CLIError.badInput("--\(error)")
+            }
+        }
 
         let authority = try makeAuthority(listenIP: address.ip)
         let bundle = try writeBundle(authority)
@@ -125,7 +140,8 @@ struct ServeCommand: ParsableCommand {
         let host = address.family == .ipv6 ? "[\(address.ip)]" : address.ip
         Console.out("estbench serve: https://\(host):\(server.port)/.well-known/est/ — \(threadCount) thread(s), CA \(caKey)"
                     + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
-                    + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)"))
+                    + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)")
+                    + (configuration.capacity.map { ", capacity \($0.requestsPerSecond)/s (queue \($0.queueLimit))" } ?? ""))
         Console.out("try: curl --cacert \(bundle) https://\(host):\(server.port)/.well-known/est/cacerts | base64 -d | openssl pkcs7 -inform DER -print_certs")
         // A signal or the end of --duration both stop the server: which one came does not matter.
         if duration > 0 { _ = signals.wait(seconds: duration) } else { _ = signals.wait() }

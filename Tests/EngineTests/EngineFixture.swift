@@ -18,13 +18,14 @@ final class EngineFixture {
     let bundlePath: String
     private var stopped = false
 
-    init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1) throws {
+    init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1, capacity: ServerCapacity? = nil) throws {
         authority = try CertificateAuthority()
         var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
         var plan = FaultPlan()
         for f in faults { try plan.add(f) }
         configuration.faults = plan
         configuration.requireChannelBinding = channelBinding
+        configuration.capacity = capacity
         server = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
         try server.start()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-engine-\(UUID().uuidString)")
@@ -45,6 +46,12 @@ final class EngineFixture {
     }
 
     deinit { stop() }
+
+    /// Stops the server and returns its event counts.
+    func stopCounts() -> [ServerEvent: Int] {
+        stop()
+        return server.counts
+    }
 
     /// The profile's `target` section for this server.
     var target: String {

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Engine
+import EventLoop
+import Foundation
+import Metrics
+import PKI
+import Report
+import Workload
+
+/// `estbench run` of a profile with `load.search`: the capacity search's own path — a line per step,
+/// the step table, result.json with `search`, exit 0 when a rate held and 1 when none did.
+extension RunCommand {
+    func runSearch(_ plan: RunPlan, target: RunTarget, server: BuiltInServer?, loadThreads: Int, signals: SignalWaiter) throws {
+        let search: CapacitySearchRun
+        do {
+            search = try CapacitySearchRun(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
+                                           generationProgress: { total, counter in
+                                               let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
+                                               return { bar?.finish() }
+                                           })
+        } catch {
+            server?.stop()
+            throw CLIError.badInput("\(error)")
+        }
+        RunCommand.handleSearchSignals(search, signals)
+        let outcome: CapacitySearchRun.Outcome
+        var steps: [SearchResult.Step] = []
+        do {
+            outcome = try search.run { step in
+                let result = SearchResult.Step(result: step.result, judgement: step.judgement, metrics: step.outcome.metrics,
+                                               durationNs: step.outcome.durationNs, warnings: step.outcome.warnings)
+                steps.append(result)
+                Console.out(RunCommand.stepLine(steps.count, result))
+            }
+        } catch {
+            server?.stop()
+            throw CLIError.badInput("\(error)")
+        }
+        server?.stop()
+        let mayWrite = RunCommand.ending.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .writing
+            return true
+        }
+        if !mayWrite { while true { pause() } }
+        let searchResult = SearchResult(conclusion: outcome.conclusion, plan: outcome.search, connections: outcome.connections, steps: steps)
+        let answer = outcome.answerStep?.outcome
+        let metrics = answer?.metrics ?? WorkerMetrics(runStartNs: 0)
+        var result: RunResult
+        do {
+            result = try RunResult(
+                estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(outcome.startedAt), durationNs: answer?.durationNs ?? 0,
+                interrupted: outcome.conclusion.key == "interrupted", plan: plan,
+                environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
+                metrics: metrics, tls: answer?.tls ?? TLSFacts(), warnings: outcome.steps.flatMap(\.outcome.warnings))
+        } catch {
+            throw CLIError.failed("result: \(error)")
+        }
+        result.findings = answer?.findings ?? [:]
+        result.search = searchResult
+        Console.out("--- \(outcome.target)")
+        Console.write(1, SearchTable(searchResult).text)
+        do {
+            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.startedAt, profileName: result.profileName)
+            try folder.write(result, metrics: metrics)
+            Console.out("results: \(folder.url.path) (metrics, timeline and .hgrm: the step at the answer; every step's histograms in result.json's search.steps)")
+        } catch {
+            throw CLIError.failed("results could not be written: \(error)")
+        }
+        if !searchResult.passed { throw ExitCode.failure }
+    }
+
+    /// "step 3: 200/s → 199.8/s achieved, p99 4.1 ms, errors 0% — held".
+    static func stepLine(_ number: Int, _ step: SearchResult.Step) -> String {
+        let p99 = step.p99Ms.map { SearchTable.rate($0) + " ms" } ?? "-"
+        let line = "step \(number): \(SearchTable.rate(step.offeredRate))/s → \(SearchTable.rate(step.achievedRate))/s achieved, p99 \(p99), "
+            + "errors \(step.errorRate.map { SearchTable.rate($0 * 100) + "%" } ?? "-") — \(SearchTable.result(step))"
+        return ([line] + step.warnings.map { "  warning: " + $0 }).joined(separator: "\n")
+    }
+
+    /// As `handleSignals`: the first signal drains the running step and ends the search (the results
+    /// so far are written); the second drops operations in flight; then estbench exits.
+    static func handleSearchSignals(_ search: CapacitySearchRun, _ signals: SignalWaiter) {
+        signals.onEachSignal { count in
+            switch count {
+            case 1:
+                Console.error("estbench: stopping the search — draining the step's operations in flight (again to drop them)")
+                search.stop()
+            case 2:
+                Console.error("estbench: stopping now — operations in flight are dropped")
+                search.stop()
+                WorkerThreads.detach {
+                    sleep(2)
+                    exitUnlessWriting("the workers did not stop within 2 s of the second signal")
+                }
+            default:
+                exitUnlessWriting("third signal")
+            }
+        }
+    }
+}
