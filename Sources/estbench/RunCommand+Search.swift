@@ -65,9 +65,11 @@ extension RunCommand {
             try folder.write(result, metrics: metrics)
             Console.out("results: \(folder.url.path) (metrics, timeline and .hgrm: the step at the answer; every step's histograms in result.json's search.steps)")
         } catch {
-            throw CLIError.failed("results could not be written: \(error)")
+            throw CLIError(message: "results could not be written: \(error)", exitCode: RunExit.unmeasurable)
         }
-        if !searchResult.passed { throw ExitCode.failure }
+        // The exit statuses of every run: interrupted 130; a search passes when a rate ≥ from held.
+        if outcome.conclusion.key == "interrupted" { throw ExitCode(RunExit.interrupted) }
+        if !searchResult.passed { throw ExitCode(RunExit.failed) }
     }
 
     /// "step 3: 200/s → 199.8/s achieved, p99 4.1 ms, errors 0% — held".
