@@ -120,9 +120,10 @@ public struct ReportVerdict: Sendable, Equatable {
     }
 }
 
-/// A capacity search as the report plots it, read loosely from result.json's `search`:
+/// A capacity search as the report plots it, read from result.json's `search` (`SearchResult`):
 /// `maxSustainableRate` and `steps`, each with its offered and achieved rate, error rate, whether it
-/// held, what broke, and per-operation p50/p99 (ms) under `operations` (an object by name or an array).
+/// held, what broke, p50/p99 of every operation merged (`all`) and per operation (from each step's
+/// `operations[]` summaries: `latency.total`, µs).
 public struct ReportSearch: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var offered: Double
@@ -140,26 +141,22 @@ public struct ReportSearch: Sendable, Equatable {
 
     public init?(json: JSONValue) {
         guard json.object != nil else { return nil }
-        maxSustainableRate = json.first("maxSustainableRate", "knee")?.number
+        maxSustainableRate = json["maxSustainableRate"]?.number
         steps = (json["steps"]?.array ?? []).compactMap { item -> Step? in
-            guard let offered = item.first("offeredRate", "offered", "rate")?.number else { return nil }
+            guard let offered = item["offeredRate"]?.number else { return nil }
             var p50: [String: Double] = [:]
             var p99: [String: Double] = [:]
-            func read(_ name: String, _ figures: JSONValue) {
-                p50[name] = figures.first("p50Ms", "p50")?.number
-                p99[name] = figures.first("p99Ms", "p99")?.number
+            p50[Threshold.allOperations] = item["p50Ms"]?.number
+            p99[Threshold.allOperations] = item["p99Ms"]?.number
+            for summary in item["operations"]?.array ?? [] {
+                guard let name = summary["name"]?.text, let total = summary["latency"]?["total"] else { continue }
+                p50[name] = total["p50Us"]?.number.map { $0 / 1000 }
+                p99[name] = total["p99Us"]?.number.map { $0 / 1000 }
             }
-            if let byName = item["operations"]?.object {
-                for (name, figures) in byName { read(name, figures) }
-            } else if let list = item["operations"]?.array {
-                for figures in list { read(figures.first("name", "operation")?.text ?? "?", figures) }
-            } else {
-                read(Threshold.allOperations, item)
-            }
-            let broke = item.first("broke", "brokenBy", "failedCondition", "violated", "reason")
-            return Step(offered: offered, achieved: item.first("achievedRate", "achieved")?.number,
-                        errorRate: item["errorRate"]?.number, passed: item.first("passed", "held")?.bool,
-                        broke: broke.map { $0.array.map { $0.map(\.text).joined(separator: "; ") } ?? $0.text },
+            let result = item["result"]?.text
+            return Step(offered: offered, achieved: item["achievedRate"]?.number,
+                        errorRate: item["errorRate"]?.number, passed: result.map { $0 == "held" },
+                        broke: item["broke"]?.array.map { $0.compactMap(\.text).joined(separator: "; ") }.flatMap { $0.isEmpty ? nil : $0 },
                         p50Ms: p50, p99Ms: p99)
         }.sorted { $0.offered < $1.offered }
     }

@@ -69,7 +69,8 @@ final class BrowserReportTests: XCTestCase {
         }
         if let steps = json["search"]?["steps"]?.array {
             expected["search-rate"] = steps.count + 2 // plus the achieved = offered line
-            expected["search-p99"] = steps.reduce(0) { $0 + ($1["operations"]?.object?.count ?? 0) }
+            // Per step: every operation merged (`all`) and each operation of the step.
+            expected["search-p99"] = steps.reduce(0) { $0 + 1 + ($1["operations"]?.array?.count ?? 0) }
         }
         return expected
     }

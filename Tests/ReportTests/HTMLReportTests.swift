@@ -48,16 +48,19 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("stroke=\"\(HTMLReport.palette[0])\"") && html.contains("stroke=\"\(HTMLReport.palette[1])\""))
     }
 
-    func testLooseSectionsReadTheirKnownShapes() throws {
+    func testSectionsReadAsResultJSONWritesThem() throws {
         let search = try XCTUnwrap(ReportSearch(json: try JSONValue(parsing: """
-            {"maxSustainableRate": 80, "steps": [{"offered": 100, "achieved": 70, "p99Ms": 900, "held": false, "brokenBy": ["p99", "errors"]},
-                                                {"offeredRate": 50, "achievedRate": 50, "operations": [{"name": "cacerts", "p99Ms": 3}]}]}
+            {"maxSustainableRate": 80, "steps": [{"offeredRate": 100, "achievedRate": 70, "p99Ms": 900, "result": "broke", "broke": ["thresholds", "unsteady"]},
+                {"offeredRate": 50, "achievedRate": 50, "result": "held", "broke": [], "p99Ms": 4,
+                 "operations": [{"name": "cacerts", "latency": {"total": {"p50Us": 1000, "p99Us": 3000}}}]}]}
             """)))
         XCTAssertEqual(search.maxSustainableRate, 80)
         XCTAssertEqual(search.steps.map(\.offered), [50, 100])
-        XCTAssertEqual(search.steps[0].p99Ms, ["cacerts": 3])
+        XCTAssertEqual(search.steps[0].p99Ms, ["all": 4, "cacerts": 3])
+        XCTAssertEqual(search.steps[0].passed, true)
+        XCTAssertNil(search.steps[0].broke)
         XCTAssertEqual(search.steps[1].p99Ms, ["all": 900])
-        XCTAssertEqual(search.steps[1].broke, "p99; errors")
+        XCTAssertEqual(search.steps[1].broke, "thresholds; unsteady")
         XCTAssertEqual(search.steps[1].passed, false)
         let verdict = try XCTUnwrap(ReportVerdict(json: try JSONValue(parsing: """
             {"passed": true, "thresholds": [{"operation": "x", "metric": "p99Ms", "limit": 2.5, "uncorrected": true, "measured": 1, "passed": true}]}

@@ -17,16 +17,269 @@ enum ReportPageFixture {
             {"operation": "cacerts", "metric": "errorRate", "limit": 0.01, "uncorrected": false, "measured": 0.1, "passed": false},
             {"operation": "all", "metric": "minRate", "limit": 100, "uncorrected": false, "measured": null, "passed": false}
           ]},
-          "search": {"maxSustainableRate": 150, "steps": [
-            {"offeredRate": 50, "achievedRate": 50, "errorRate": 0, "passed": true,
-             "operations": {"simpleenroll": {"p50Ms": 20, "p99Ms": 80}, "cacerts": {"p50Ms": 2, "p99Ms": 9}}},
-            {"offeredRate": 100, "achievedRate": 99.5, "errorRate": 0.001, "passed": true,
-             "operations": {"simpleenroll": {"p50Ms": 25, "p99Ms": 120}, "cacerts": {"p50Ms": 2, "p99Ms": 10}}},
-            {"offeredRate": 150, "achievedRate": 147, "errorRate": 0.004, "passed": true,
-             "operations": {"simpleenroll": {"p50Ms": 40, "p99Ms": 300}, "cacerts": {"p50Ms": 3, "p99Ms": 14}}},
-            {"offeredRate": 200, "achievedRate": 160, "errorRate": 0.05, "passed": false, "broke": "simpleenroll p99Ms 900 > 500 <i>",
-             "operations": {"simpleenroll": {"p50Ms": 300, "p99Ms": 900}, "cacerts": {"p50Ms": 5, "p99Ms": 40}}}
-          ]}
+          "search": {
+            "maxSustainableRate": 150,
+            "conclusion": "found",
+            "summary": "150/s held; 200/s broke <i>",
+            "connections": "kept alive",
+            "steps": [
+              {
+                "offeredRate": 50,
+                "achievedRate": 50,
+                "arrivals": 400,
+                "result": "held",
+                "broke": [],
+                "thresholds": {
+                  "passed": true,
+                  "thresholds": []
+                },
+                "busiestLoadThread": 0.3,
+                "errorRate": 0,
+                "p50Ms": 15,
+                "p99Ms": 70,
+                "durationNs": 8000000000,
+                "warnings": [],
+                "operations": [
+                  {
+                    "name": "simpleenroll",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 20000,
+                        "p50Us": 20000,
+                        "p90Us": 80000,
+                        "p99Us": 80000,
+                        "p999Us": 80000,
+                        "maxUs": 80000
+                      }
+                    },
+                    "histograms": {}
+                  },
+                  {
+                    "name": "cacerts",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 2000,
+                        "p50Us": 2000,
+                        "p90Us": 9000,
+                        "p99Us": 9000,
+                        "p999Us": 9000,
+                        "maxUs": 9000
+                      }
+                    },
+                    "histograms": {}
+                  }
+                ]
+              },
+              {
+                "offeredRate": 100,
+                "achievedRate": 99.5,
+                "arrivals": 796,
+                "result": "held",
+                "broke": [],
+                "thresholds": {
+                  "passed": true,
+                  "thresholds": []
+                },
+                "busiestLoadThread": 0.3,
+                "errorRate": 0.001,
+                "p50Ms": 20,
+                "p99Ms": 110,
+                "durationNs": 8000000000,
+                "warnings": [],
+                "operations": [
+                  {
+                    "name": "simpleenroll",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 25000,
+                        "p50Us": 25000,
+                        "p90Us": 120000,
+                        "p99Us": 120000,
+                        "p999Us": 120000,
+                        "maxUs": 120000
+                      }
+                    },
+                    "histograms": {}
+                  },
+                  {
+                    "name": "cacerts",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 2000,
+                        "p50Us": 2000,
+                        "p90Us": 10000,
+                        "p99Us": 10000,
+                        "p999Us": 10000,
+                        "maxUs": 10000
+                      }
+                    },
+                    "histograms": {}
+                  }
+                ]
+              },
+              {
+                "offeredRate": 150,
+                "achievedRate": 147,
+                "arrivals": 1176,
+                "result": "held",
+                "broke": [],
+                "thresholds": {
+                  "passed": true,
+                  "thresholds": []
+                },
+                "busiestLoadThread": 0.3,
+                "errorRate": 0.004,
+                "p50Ms": 30,
+                "p99Ms": 280,
+                "durationNs": 8000000000,
+                "warnings": [],
+                "operations": [
+                  {
+                    "name": "simpleenroll",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 40000,
+                        "p50Us": 40000,
+                        "p90Us": 300000,
+                        "p99Us": 300000,
+                        "p999Us": 300000,
+                        "maxUs": 300000
+                      }
+                    },
+                    "histograms": {}
+                  },
+                  {
+                    "name": "cacerts",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 3000,
+                        "p50Us": 3000,
+                        "p90Us": 14000,
+                        "p99Us": 14000,
+                        "p999Us": 14000,
+                        "maxUs": 14000
+                      }
+                    },
+                    "histograms": {}
+                  }
+                ]
+              },
+              {
+                "offeredRate": 200,
+                "achievedRate": 160,
+                "arrivals": 1280,
+                "result": "broke",
+                "broke": [
+                  "thresholds",
+                  "achieved_rate"
+                ],
+                "thresholds": {
+                  "passed": false,
+                  "thresholds": []
+                },
+                "busiestLoadThread": 0.3,
+                "errorRate": 0.05,
+                "p50Ms": 250,
+                "p99Ms": 880,
+                "durationNs": 8000000000,
+                "warnings": [],
+                "operations": [
+                  {
+                    "name": "simpleenroll",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 300000,
+                        "p50Us": 300000,
+                        "p90Us": 900000,
+                        "p99Us": 900000,
+                        "p999Us": 900000,
+                        "maxUs": 900000
+                      }
+                    },
+                    "histograms": {}
+                  },
+                  {
+                    "name": "cacerts",
+                    "count": 100,
+                    "errors": 0,
+                    "ratePerSecond": 10,
+                    "counters": {
+                      "2xx": 100
+                    },
+                    "latency": {
+                      "total": {
+                        "count": 100,
+                        "minUs": 100,
+                        "meanUs": 5000,
+                        "p50Us": 5000,
+                        "p90Us": 40000,
+                        "p99Us": 40000,
+                        "p999Us": 40000,
+                        "maxUs": 40000
+                      }
+                    },
+                    "histograms": {}
+                  }
+                ]
+              }
+            ]
+          }
         }
         """
 
