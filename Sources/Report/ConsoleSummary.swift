@@ -53,7 +53,8 @@ public struct ConsoleSummary: Sendable {
             let measured = t.measured.map(ThresholdVerdict.format) ?? "not measured"
             out.append("threshold \(t.threshold.description): measured \(measured) — \(t.passed ? "pass" : "FAIL")")
         }
-        out.append("verdict: " + (verdict.passed ? "PASS" : "FAIL") + (verdict.why.isEmpty ? "" : " (\(verdict.why))"))
+        let why = !verdict.why.isEmpty ? verdict.why : verdict.thresholds.isEmpty ? "no thresholds; operations succeeded" : ""
+        out.append("verdict: " + (verdict.passed ? "PASS" : "FAIL") + (why.isEmpty ? "" : " (\(why))"))
         return out
     }
 

@@ -183,6 +183,7 @@ struct RunCommand: ParsableCommand {
                              peakRSSBytes: ProcessMemory.peakRSSBytes, endRSSBytes: ProcessMemory.currentRSSBytes)
         result.tool = tool
         Console.out("--- \(outcome.target)")
+        Console.human(ConsoleSummary(result).text)
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
         }
@@ -194,7 +195,6 @@ struct RunCommand: ParsableCommand {
                     + (outcome.usedBuiltInServer ? " (built-in server included)" : ""))
         Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
-        Console.human(ConsoleSummary(result).text)
         var folderPath: String?
         var writeError: String?
         do {
