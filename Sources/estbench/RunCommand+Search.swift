@@ -37,12 +37,7 @@ extension RunCommand {
             throw CLIError.badInput("\(error)")
         }
         server?.stop()
-        let mayWrite = RunCommand.ending.withLock { state -> Bool in
-            guard state == .running else { return false }
-            state = .writing
-            return true
-        }
-        if !mayWrite { while true { pause() } }
+        RunCommand.claimResultsWriting()
         let searchResult = SearchResult(conclusion: outcome.conclusion, plan: outcome.search, connections: outcome.connections, steps: steps)
         let answer = outcome.answerStep?.outcome
         let metrics = answer?.metrics ?? WorkerMetrics(runStartNs: 0)

@@ -155,12 +155,7 @@ struct RunCommand: ParsableCommand {
         server?.stop()
         // From here on the results are being made: a late exit must not cut them off (and if one
         // was already decided, it is on its way).
-        let mayWrite = RunCommand.ending.withLock { state -> Bool in
-            guard state == .running else { return false }
-            state = .writing
-            return true
-        }
-        if !mayWrite { while true { pause() } }
+        RunCommand.claimResultsWriting()
         var result: RunResult
         do {
             result = try RunResult(
@@ -244,6 +239,17 @@ struct RunCommand: ParsableCommand {
     /// results are being made, and once it is decided the results are not started.
     enum Ending { case running, writing, exiting }
     static let ending = Mutex(Ending.running)
+
+    /// From here on the results are being made: a forced exit must not cut them off. If one was
+    /// already decided, it is on its way: this thread waits for it.
+    static func claimResultsWriting() {
+        let mayWrite = ending.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .writing
+            return true
+        }
+        if !mayWrite { while true { pause() } }
+    }
 
     static func exitUnlessWriting(_ why: String) {
         let exiting = ending.withLock { state -> Bool in
