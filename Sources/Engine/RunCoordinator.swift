@@ -254,7 +254,8 @@ public final class RunCoordinator: Sendable {
             let stopNs = budget.ranOutNs ?? (stoppedAtDeadline ? settings.deadlineNs ?? end : end)
             planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads)
         }
-        var warnings = RunCoordinator.warnings(merged, cpu: cpu, elapsedNs: elapsed, open: settings.arrivals != nil, planned: planned)
+        var warnings = RunCoordinator.warnings(merged, cpu: cpu, threadWallNs: wallEnd > start ? wallEnd - start : 0,
+                                               open: settings.arrivals != nil, planned: planned)
         let cut = cutOff.values.reduce(0, +)
         if cut > 0 {
             let which = cutOff.sorted { $0.key.ordinal < $1.key.ordinal }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -320,11 +321,13 @@ public final class RunCoordinator: Sendable {
     /// The tool must never be its own bottleneck unnoticed: a load thread busy most of the run, an
     /// open-model schedule that fell behind (p99 start lag over 1 ms, from the operations that had an
     /// intended start), and arrivals more than 0.5% below the plan are each said out loud.
-    static func warnings(_ metrics: WorkerMetrics, cpu: [UInt64], elapsedNs: UInt64, open: Bool,
+    /// `threadWallNs`: how long the load threads ran (warm-up and drain included), the span their
+    /// CPU time is measured over.
+    static func warnings(_ metrics: WorkerMetrics, cpu: [UInt64], threadWallNs: UInt64, open: Bool,
                          planned: PlannedArrivals? = nil) -> [String] {
         var out: [String] = []
-        for (w, c) in cpu.enumerated() where elapsedNs > 0 && Double(c) / Double(elapsedNs) > 0.9 {
-            out.append("load thread \(w) was busy \(Int(Double(c) * 100 / Double(elapsedNs)))% of the run: estbench may be the bottleneck; add --threads or cores")
+        for (w, c) in cpu.enumerated() where threadWallNs > 0 && Double(c) / Double(threadWallNs) > 0.9 {
+            out.append("load thread \(w) was busy \(Int(Double(c) * 100 / Double(threadWallNs)))% of the run: estbench may be the bottleneck; add --threads or cores")
         }
         guard open else { return out }
         for op in metrics.operations where op.startLag.totalCount > 0 {

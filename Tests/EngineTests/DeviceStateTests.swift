@@ -3,6 +3,7 @@ import EST
 import EventLoop
 import Foundation
 import PKI
+import Metrics
 import Server
 import Workload
 import XCTest
@@ -250,5 +251,16 @@ final class ConnectBackoffTests: XCTestCase {
         XCTAssertEqual(reasons, ["ECONNREFUSED": attempts], "a refused port is named by its errno")
         XCTAssertGreaterThanOrEqual(attempts, 8 * 4, "each device tried again after its backoff")
         XCTAssertLessThanOrEqual(attempts, 8 * 16, "at most ~12 attempts per device fit in 2 s of backoff")
+    }
+}
+
+/// The busy-thread warning compares a load thread's CPU time with the time it ran (warm-up
+/// included), never with the shorter measured window (which read 133% busy during a search).
+final class BusyWarningTests: XCTestCase {
+    func testBusyIsCPUOverTheThreadsOwnRunningTime() {
+        let metrics = WorkerMetrics(runStartNs: 0)
+        XCTAssertEqual(RunCoordinator.warnings(metrics, cpu: [1_200_000_000], threadWallNs: 2_000_000_000, open: false), [])
+        let busy = RunCoordinator.warnings(metrics, cpu: [1_900_000_000], threadWallNs: 2_000_000_000, open: false)
+        XCTAssertEqual(busy, ["load thread 0 was busy 95% of the run: estbench may be the bottleneck; add --threads or cores"])
     }
 }
