@@ -47,7 +47,7 @@ extension RunCommand {
                 estbenchVersion: Estbench.version, startTime: UTCTime.iso8601(outcome.startedAt), durationNs: answer?.durationNs ?? 0,
                 interrupted: outcome.conclusion.key == "interrupted", plan: plan,
                 environment: .current(openSSLVersion: OpenSSLVersion.text, libuvVersion: LibUVVersion.text),
-                metrics: metrics, tls: answer?.tls ?? TLSFacts(), warnings: outcome.steps.flatMap(\.outcome.warnings))
+                metrics: metrics, tls: answer?.tls ?? TLSFacts(), warnings: answer?.warnings ?? [])
         } catch {
             throw CLIError.failed("result: \(error)")
         }
