@@ -142,6 +142,9 @@ struct RunCommand: ParsableCommand {
         plan.shard = try resolveShard()
         if let problem = plan.shardProblem { throw CLIError.badInput(problem) }
         let start = try resolveStart(plan: plan, invokedAt: invokedAt)
+        if !(metricsLinger >= 0 && metricsLinger.isFinite) { throw CLIError.badInput("--metrics-linger \(Format.number(metricsLinger)): allowed: 0 or more seconds") }
+        let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }
+        if let endpoint { Console.out("metrics: http://\(endpoint.address)/metrics") }
         // The results folder's parent must take a folder before anything runs.
         do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
             throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
@@ -173,6 +176,13 @@ struct RunCommand: ParsableCommand {
                                              return { bar?.finish() }
                                          })
         RunCommand.handleSignals(coordinator, signals)
+        let shardIndex = plan.shard?.index
+        let feeder = endpoint.map { endpoint in
+            MetricsFeeder(endpoint: endpoint) { [progress = coordinator.progress] in
+                PrometheusPage(counts: progress.liveCounts, cpuSeconds: PrometheusPage.processCPUSeconds,
+                               residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex).text()
+            }
+        }
         let outcome: RunCoordinator.Outcome
         var lateness: (instant: Date?, lateSeconds: Double) = (nil, 0)
         do { outcome = try coordinator.run(beforeStart: { () throws(RunCoordinator.RunError) in lateness = try start.wait(say: { Console.out($0) }) },
@@ -242,6 +252,17 @@ struct RunCommand: ParsableCommand {
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
                                 resultsWritten: writeError == nil)
+        if let endpoint, let feeder {
+            // The last page: the measured totals, exactly result.json's; served for --metrics-linger more seconds.
+            feeder.stop()
+            endpoint.publish(PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
+                                            residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text())
+            if metricsLinger > 0 {
+                Console.out("metrics: serving the final figures for \(Format.number(metricsLinger)) s more")
+                usleep(UInt32(min(metricsLinger, 4000) * 1e6))
+            }
+            endpoint.stop()
+        }
         if json {
             do { Console.write(1, try RunDigest(result, results: folderPath, exitCode: code).jsonText()) } catch {
                 Console.error("estbench: --json: \(error)")
