@@ -96,7 +96,8 @@ public final class CapacitySearchRun: Sendable {
         let profile = plan.profile
         let maker = RunCoordinator(plan: plan, target: target, threads: threads, say: say,
                                    generationProgress: generationProgress, pool: nil)
-        let pool = try maker.devices(count: profile.devices.count)
+        if let problem = plan.shardProblem { throw .unsupported(problem) }
+        let (pool, _) = try maker.devices(range: 0..<profile.devices.count)
         var decisions = CapacitySearch(plan: search, budgetSeconds: profile.stop.durationSeconds ?? search.stepSeconds)
         let startNs = MonotonicTime.nowNs()
         let startedAt = Date()

@@ -13,7 +13,7 @@ extension EngineSettings {
         var arrivals: [WorkerArrivals]?
         switch profile.load {
         case .closed(_, let thinkTimeMs): closedThinkMs = UInt64(max(0, thinkTimeMs))
-        case .open(let open): arrivals = ArrivalSchedule(open).split(workers: threads)
+        case .open(let open): arrivals = ArrivalSchedule(open).split(workers: threads, shard: plan.shard)
         case .search: throw .unsupported("a capacity search runs as open-model steps: run it with CapacitySearchRun")
         }
         let steps: [Step]
@@ -41,7 +41,7 @@ extension EngineSettings {
             channelBinding: profile.channelBinding, follow202: follow202,
             warmupEndNs: startNs + Self.ns(seconds: profile.warmupSeconds),
             bootstrap: client.bootstrap,
-            connectionsPerSecondPerWorker: profile.maxNewConnectionsPerSecond.map { $0 / Double(threads) },
+            connectionsPerSecondPerWorker: profile.maxNewConnectionsPerSecond.map { (plan.shard?.share(ofRate: $0) ?? $0) / Double(threads) },
             csrTemplate: csrTemplate,
             keepAlive: profile.connection.reuse != .newPerOperation,
             operationsPerConnection: operationsPerConnection,

@@ -226,6 +226,7 @@ final class EngineWorker {
         while phase == .running, let dispatch = dispatcher?.takeDue(nowNs: now) {
             if case .start(let device, let scheduledNs) = dispatch {
                 countArrival(nowNs: now)
+                progress.arrivalStarted(lagNs: now > scheduledNs ? now - scheduledNs : 0)
                 device.startPass(scheduledNs: scheduledNs)
             }
         }
@@ -236,7 +237,9 @@ final class EngineWorker {
     func deviceIdle(_ device: EngineDevice) {
         guard phase == .running, dispatcher != nil else { return device.stop() }
         if let scheduledNs = dispatcher?.deviceIdle(device) {
-            countArrival(nowNs: MonotonicTime.nowNs())
+            let now = MonotonicTime.nowNs()
+            countArrival(nowNs: now)
+            progress.arrivalStarted(lagNs: now > scheduledNs ? now - scheduledNs : 0)
             device.queuePass(scheduledNs: scheduledNs)
             return
         }
@@ -249,7 +252,10 @@ final class EngineWorker {
     }
 
     func mayStartOperation() -> Bool {
-        if budget.take() { return true }
+        if budget.take() {
+            progress.operationStarted()
+            return true
+        }
         // stop.operations is spent: the open model takes no further arrival, so the worker drains and
         // the run ends when the operations on the wire complete (not at the duration deadline).
         if isOpenModel { drain() }
@@ -276,6 +282,7 @@ final class EngineWorker {
         lastRecordNs = now
         if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
+        progress.measured(op, outcome: outcome, latencyNs: stamps.correctedTotalNs)
     }
 
     /// The live-count slot of an unreachable failure's reason (cached: the shared table is locked once per new reason).

@@ -33,17 +33,23 @@ public final class RunCoordinator: Sendable {
         public let abort: RunAbort?
         /// Open model: arrivals (passes) started after the warm-up and before the stop, late ones included.
         public var measuredArrivals = 0
+        /// Wall clock when the run's clock started (after the devices were made and any wait for a
+        /// common start): where a shard's timeline second 0 lies, for the merge.
+        public var clockStartedAt = Date(timeIntervalSince1970: 0)
     }
 
     /// Why a plan cannot run (in this build or on this machine).
     public enum RunError: Error, Sendable, CustomStringConvertible {
         case unsupported(String)
         case setup(String)
+        /// The common start could not be agreed (a shard barrier timed out): nothing was measured.
+        case notStarted(String)
 
         public var description: String {
             switch self {
             case .unsupported(let s): return s
             case .setup(let s): return s
+            case .notStarted(let s): return s
             }
         }
     }
@@ -159,28 +165,34 @@ public final class RunCoordinator: Sendable {
     /// Devices a run needs: the closed model's concurrent devices (at most the population), or the
     /// whole population for the open model.
     static func deviceCount(_ profile: Profile) -> Int {
-        if case .closed(let devices, _) = profile.load { return min(profile.devices.count, devices) }
-        return profile.devices.count
+        RunPlan(name: "", profile: profile).planDeviceCount
     }
 
-    /// Runs the plan; `measuring` is called on this thread when the clock starts (devices made).
-    public func run(measuring: () -> Void = {}) throws(RunError) -> Outcome {
+    /// Runs the plan (this process's shard of it); `beforeStart` is called once the devices are made
+    /// (a shard waits there for the common start), `measuring` on this thread when the clock starts.
+    public func run(beforeStart: () throws(RunError) -> Void = {}, measuring: () -> Void = {}) throws(RunError) -> Outcome {
         let profile = plan.profile
         if target.isBuiltInServer, let serverThreads = target.serverThreads {
             say("target: the built-in EST server on \(target.address.ip):\(target.address.port) with a fresh CA (\(serverThreads) thread(s))")
         }
         let client = try ClientSetup.load(plan: plan, target: target)
         if !profile.target.tls.verify { say("tls: server certificate NOT verified (target.tls.verify: false)") }
-        let count = RunCoordinator.deviceCount(profile)
+        if let problem = plan.shardProblem { throw .unsupported(problem) }
+        // Global device indices of this process (its shard's slice); pool entry of device range.lowerBound + j.
+        let range = plan.deviceRange
+        let count = range.count
         let pool: CSRPool
-        if let given = self.pool { pool = given } else { pool = try devices(count: count) }
+        let poolOffset: Int
+        if let given = self.pool { (pool, poolOffset) = (given, 0) } else { (pool, poolOffset) = try devices(range: range) }
+        try beforeStart()
 
         let start = MonotonicTime.nowNs()
+        let clockStartedAt = Date()
         let measuredFrom = Date().addingTimeInterval(max(0, profile.warmupSeconds))
         let settings = try EngineSettings(plan: plan, target: target, client: client, threads: threads, startNs: start)
-        let budget = OperationBudget(limit: profile.stop.operations)
+        let budget = OperationBudget(limit: plan.operationLimit)
         let threads = self.threads
-        say("run: \(count) device(s) on \(threads) worker thread(s), \(settings.arrivals == nil ? "closed model" : "open model (latency from the intended start)")")
+        say("run: \(count) device(s)\(plan.shard.map { " (shard \($0): devices \(range.lowerBound)..<\(range.upperBound))" } ?? "") on \(threads) worker thread(s), \(settings.arrivals == nil ? "closed model" : "open model (latency from the intended start)")")
         measuring()
         let maintenance = RunCoordinator.startHeapTrimming(progress)
         defer { maintenance.set() }
@@ -191,7 +203,7 @@ public final class RunCoordinator: Sendable {
             let worker: EngineWorker
             do {
                 let credentials = try stride(from: w, to: count, by: threads).map {
-                    try DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
+                    try DeviceCredentials(index: range.lowerBound + $0, key: pool.keys[poolOffset + $0], csr: pool.csrs[poolOffset + $0])
                 }
                 worker = try EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                           credentials: credentials)
@@ -252,7 +264,8 @@ public final class RunCoordinator: Sendable {
         var planned: PlannedArrivals?
         if let schedule = plan.arrivalSchedule, stopLevel == .none {
             let stopNs = budget.ranOutNs ?? (stoppedAtDeadline ? settings.deadlineNs ?? end : end)
-            planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads)
+            planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads,
+                                      shard: plan.shard)
         }
         var warnings = RunCoordinator.warnings(merged, cpu: cpu, threadWallNs: wallEnd > start ? wallEnd - start : 0,
                                                open: settings.arrivals != nil, planned: planned)
@@ -271,21 +284,24 @@ public final class RunCoordinator: Sendable {
                               target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
                               warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
         outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        outcome.clockStartedAt = clockStartedAt
         return outcome
     }
 
-    /// Keys and CSRs for the first `count` devices: from the profile's pool file, or generated on
-    /// all cores before the clock starts (with a progress display).
-    func devices(count: Int) throws(RunError) -> CSRPool {
+    /// Keys and CSRs for the devices `range` (global indices): from the profile's pool file (entry i
+    /// for device i), or generated on all cores before the clock starts (with a progress display),
+    /// entry 0 for device `range.lowerBound`. Returns the pool and the entry of device `range.lowerBound`.
+    func devices(range: Range<Int>) throws(RunError) -> (CSRPool, Int) {
+        let count = range.count
         let profile = plan.profile
         if case .poolFile(let path) = profile.devices.source {
             let pool: CSRPool
             do { pool = try CSRPool.load(path: path) } catch { throw .setup("\(error)") }
-            guard pool.count >= count else {
-                throw .setup("pool \(path) holds \(pool.count) devices; the profile needs \(count)")
+            guard pool.count >= range.upperBound else {
+                throw .setup("pool \(path) holds \(pool.count) devices; the profile needs \(range.upperBound)")
             }
             say("pool: \(count) of \(pool.count) \(pool.header.keyType) device(s) from \(path) (loaded in \(pool.loadNs / 1_000_000) ms)")
-            return pool
+            return (pool, range.lowerBound)
         }
         let keyType = profile.devices.keyType
         say("pool: \(count) \(keyType) key(s) and CSR(s)")
@@ -297,8 +313,8 @@ public final class RunCoordinator: Sendable {
         let finish = generationProgress(count, counter)
         defer { finish() }
         do {
-            return try PoolGenerator.generateDevices(keyType: keyType, template: template, count: count,
-                                                     threads: WorkerThreads.coreCount, progress: counter)
+            return (try PoolGenerator.generateDevices(keyType: keyType, template: template, firstIndex: range.lowerBound, count: count,
+                                                      threads: WorkerThreads.coreCount, progress: counter), 0)
         } catch {
             throw .setup("\(error)")
         }
@@ -353,8 +369,9 @@ struct PlannedArrivals: Equatable {
     /// flight per load thread when the stop came.
     let allowance: Int
 
-    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int) {
-        let due = { (ns: UInt64) in ns == 0 ? 0 : schedule.arrivalsDue(atNs: ns - 1) }
+    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int, shard: Shard? = nil) {
+        let all = { (ns: UInt64) in ns == 0 ? 0 : schedule.arrivalsDue(atNs: ns - 1) }
+        let due = { (ns: UInt64) in shard.map { s in s.arrivals(ofFirst: all(ns)) } ?? all(ns) }
         count = toNs > fromNs ? max(0, due(toNs) - due(fromNs)) : 0
         seconds = Double(toNs > fromNs ? toNs - fromNs : 0) / 1e9
         allowance = max(1, threads)

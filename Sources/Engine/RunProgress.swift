@@ -1,3 +1,5 @@
+import EST
+import Metrics
 import Synchronization
 
 /// Operations completed and failed so far, bumped by workers (relaxed atomics: one add each), and
@@ -17,6 +19,14 @@ public final class RunProgress: Sendable {
     /// a worker caches the slot, so counting is one relaxed add.
     private let reasonSlots = (0..<RunProgress.reasonSlotCount).map { _ in SharedCounter() }
     private let reasonNames = Mutex<[String]>([])
+    // For /metrics: measured operations per (operation, outcome class), a latency histogram per
+    // operation on `LiveCounts.bucketBoundsSeconds` with its sum, operations started, the last
+    // arrival's start lag. One relaxed add each.
+    private let outcomeSlots = (0..<(ESTOperation.allCases.count * Outcome.classLabels.count)).map { _ in SharedCounter() }
+    private let latencySlots = (0..<(ESTOperation.allCases.count * (LiveCounts.bucketBoundsSeconds.count + 1))).map { _ in SharedCounter() }
+    private let latencySumUs = (0..<ESTOperation.allCases.count).map { _ in SharedCounter() }
+    private let startedCount = Atomic<Int>(0)
+    private let lastStartLagNs = Atomic<UInt64>(0)
 
     static let reasonSlotCount = 16
     static let otherReason = "other reasons"
@@ -54,6 +64,40 @@ public final class RunProgress: Sendable {
         }
         return EndedCounts(ended: endedCount.load(ordering: .relaxed), failed: failedCount.load(ordering: .relaxed),
                            unreachable: unreachableCount.load(ordering: .relaxed), unreachableReasons: reasons)
+    }
+
+    /// A measured operation of `operation` ended with `outcome`; its corrected latency when it got a response.
+    func measured(_ operation: ESTOperation, outcome: Outcome, latencyNs: UInt64?) {
+        outcomeSlots[operation.ordinal * Outcome.classLabels.count + outcome.classIndex].count.add(1, ordering: .relaxed)
+        guard outcome.receivedResponse, let latencyNs else { return }
+        let bounds = LiveCounts.bucketBoundsNs
+        var bucket = 0
+        while bucket < bounds.count && latencyNs > bounds[bucket] { bucket += 1 }
+        latencySlots[operation.ordinal * (bounds.count + 1) + bucket].count.add(1, ordering: .relaxed)
+        latencySumUs[operation.ordinal].count.add(Int(latencyNs / 1000), ordering: .relaxed)
+    }
+
+    /// An operation starts (warm-up included): with `ended`, the operations in flight.
+    func operationStarted() { startedCount.add(1, ordering: .relaxed) }
+
+    /// An open-model arrival started `lagNs` after its intended time.
+    func arrivalStarted(lagNs: UInt64) { lastStartLagNs.store(lagNs, ordering: .relaxed) }
+
+    /// The counts for /metrics now.
+    public var liveCounts: LiveCounts {
+        let classes = Outcome.classLabels.count
+        let buckets = LiveCounts.bucketBoundsSeconds.count + 1
+        var operations: [LiveCounts.Operation] = []
+        for op in ESTOperation.allCases {
+            let outcomes = (0..<classes).map { outcomeSlots[op.ordinal * classes + $0].count.load(ordering: .relaxed) }
+            let latency = (0..<buckets).map { latencySlots[op.ordinal * buckets + $0].count.load(ordering: .relaxed) }
+            guard outcomes.contains(where: { $0 > 0 }) else { continue }
+            operations.append(.init(name: op.rawValue, outcomes: outcomes, latencyBuckets: latency,
+                                    latencySumSeconds: Double(latencySumUs[op.ordinal].count.load(ordering: .relaxed)) / 1e6))
+        }
+        let ended = endedCount.load(ordering: .relaxed)
+        return LiveCounts(operations: operations, inFlight: max(0, startedCount.load(ordering: .relaxed) - ended),
+                          scheduleLagSeconds: Double(lastStartLagNs.load(ordering: .relaxed)) / 1e9)
     }
 
     func completed(error: Bool, latencyNs: UInt64?) {

@@ -25,6 +25,13 @@ public struct Timeline: Sendable {
         for name in operations { addOperation(name) }
     }
 
+    /// A closed timeline of given seconds per operation (read back from files, e.g. to merge shards).
+    public init(runStartNs: UInt64, operations names: [String], seconds closed: [[TimelineSecond]]) {
+        precondition(names.count == closed.count, "one series of seconds per operation")
+        self.init(runStartNs: runStartNs, operations: names)
+        seconds = closed.map { $0.sorted { $0.second < $1.second } }
+    }
+
     /// Adds a series for `name`, returning its index.
     @discardableResult
     public mutating func addOperation(_ name: String) -> Int {

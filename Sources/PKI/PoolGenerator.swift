@@ -87,8 +87,9 @@ public enum PoolGenerator {
     }
 
     /// Generates `count` devices in memory, each with a fresh key (what `estbench run` does when the
-    /// profile names no pool file): the same entries a pool file of this template would hold.
-    public static func generateDevices(keyType: KeyType, template: CSRTemplate, count: Int, threads: Int,
+    /// profile names no pool file): the same entries a pool file of this template would hold. Entry j
+    /// is device `firstIndex + j` (a shard's slice starts past 0).
+    public static func generateDevices(keyType: KeyType, template: CSRTemplate, firstIndex: Int = 0, count: Int, threads: Int,
                                        progress: ProgressCounter? = nil) throws(PoolFileError) -> CSRPool {
         let start = MonotonicTime.nowNs()
         let threadCount = max(1, min(threads, count))
@@ -103,7 +104,7 @@ public enum PoolGenerator {
                     var maker = try PoolEntryMaker(keyType: keyType, template: template, sharedKey: nil, progress: progress)
                     for i in range {
                         keys.append(try maker.nextKey())
-                        csrs.append(try maker.buildCSR(index: i) { ArraySlice($0) })
+                        csrs.append(try maker.buildCSR(index: firstIndex + i) { ArraySlice($0) })
                         maker.entryDone()
                     }
                     maker.flush()

@@ -36,6 +36,12 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var abortReason: String?
     /// A capacity search's answer and steps (nil: not a search).
     public var search: SearchResult?
+    /// SHA-256 of the redacted plan: the same for every shard of one plan (nil in older results).
+    public var planHash: String?
+    /// Which shard of the plan this run was (nil: the whole plan in one process).
+    public var shard: ShardRecord?
+    /// A merged result: the shards it was made from (nil: one run).
+    public var merge: MergeRecord?
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(
@@ -53,6 +59,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.tls = tls
         self.metrics = MetricsSummary(metrics, durationNs: durationNs)
         self.warnings = warnings
+        planHash = plan.planHash
     }
 
     /// The plan's profile name (`plan.name`), used for the results folder.

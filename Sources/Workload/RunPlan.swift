@@ -1,4 +1,5 @@
 import Foundation
+import PKI
 
 /// What `estbench run` executes: the validated profile with defaults filled, its name and the
 /// overridden paths. Holds secret sources, never secrets, so its encoding is the redacted form
@@ -8,11 +9,17 @@ public struct RunPlan: Sendable, Equatable, Encodable {
     public var profile: Profile
     /// Paths changed from the command line, in order (values are not kept: they may be sensitive).
     public var overriddenPaths: [String]
+    /// This process's shard of the plan (nil: all of it). Not encoded: every shard's plan, and so
+    /// its hash, is the same.
+    public var shard: Shard?
 
-    public init(name: String, profile: Profile, overriddenPaths: [String] = []) {
+    enum CodingKeys: String, CodingKey { case name, profile, overriddenPaths }
+
+    public init(name: String, profile: Profile, overriddenPaths: [String] = [], shard: Shard? = nil) {
         self.name = name
         self.profile = profile
         self.overriddenPaths = overriddenPaths
+        self.shard = shard
     }
 
     /// Parses `yaml`, applies `overrides` to the tree, validates; every problem lands in one error.
@@ -60,6 +67,50 @@ public struct RunPlan: Sendable, Equatable, Encodable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// SHA-256 (hex) of the redacted plan: shards of one plan share it, and `merge` refuses shards
+    /// whose hashes differ.
+    public var planHash: String {
+        let digest: [UInt8]
+        // SHA-256 over bytes in memory fails only when OpenSSL cannot allocate: then there is no hash to give.
+        do { digest = try MessageDigest.hash(Array(redactedJSON().utf8), algorithm: "SHA256") } catch { return "unavailable: \(error)" }
+        let hex = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] }, as: UTF8.self)
+    }
+
+    /// Devices the whole plan needs: the closed model's concurrent devices (at most the population),
+    /// or the whole population for the open model and a search.
+    public var planDeviceCount: Int {
+        if case .closed(let devices, _) = profile.load { return min(profile.devices.count, devices) }
+        return profile.devices.count
+    }
+
+    /// The global indices of the devices this process runs: all of them, or its shard's slice (so
+    /// CNs and keys never collide between shards).
+    public var deviceRange: Range<Int> {
+        shard.map { $0.range(of: planDeviceCount) } ?? 0..<planDeviceCount
+    }
+
+    /// This process's part of `stop.operations` (split exactly between shards).
+    public var operationLimit: Int? {
+        profile.stop.operations.map { total in shard.map { $0.share(of: total) } ?? total }
+    }
+
+    /// Why this plan cannot run as `shard`, or nil: a capacity search is one process's judgement,
+    /// and a shard with no devices or no operations would measure nothing.
+    public var shardProblem: String? {
+        guard let shard else { return nil }
+        if case .search = profile.load {
+            return "a capacity search cannot run in shards (--shard \(shard)): its steps are judged on one process's measurements; run it from one process (with --threads)"
+        }
+        if deviceRange.isEmpty {
+            return "shard \(shard) gets no devices: the plan has \(planDeviceCount) device(s) for \(shard.count) shards"
+        }
+        if let limit = operationLimit, limit == 0 {
+            return "shard \(shard) gets no operations: stop.operations is \(profile.stop.operations ?? 0) for \(shard.count) shards"
+        }
+        return nil
+    }
+
     /// The open model's schedule, or nil for the closed model.
     public var arrivalSchedule: ArrivalSchedule? {
         guard case .open(let open) = profile.load else { return nil }
@@ -68,7 +119,7 @@ public struct RunPlan: Sendable, Equatable, Encodable {
 
     /// The token bucket for `maxNewConnectionsPerSecond`, or nil when uncapped.
     public var connectionRateLimiter: ConnectionRateLimiter? {
-        profile.maxNewConnectionsPerSecond.map { ConnectionRateLimiter(perSecond: $0) }
+        profile.maxNewConnectionsPerSecond.map { rate in ConnectionRateLimiter(perSecond: shard.map { $0.share(ofRate: rate) } ?? rate) }
     }
 }
 

@@ -79,6 +79,30 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Parent folder under which each run's results folder is made.")
     var results = "Results"
 
+    @Option(help: "Run shard I of N of the plan (0-based, e.g. 0/3): its slice of the devices, the rate, a burst and stop.operations.")
+    var shard: String?
+
+    @Option(parsing: .unconditional, help: "Shards of the plan; this one's index comes from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).")
+    var shards: Int?
+
+    @Option(help: "Start measuring at this UTC instant (e.g. 2026-12-07T10:00:00Z), once the devices are made.")
+    var startAt: String?
+
+    @Option(help: "Start measuring this long after estbench started (e.g. 60s, 2m), once the devices are made.")
+    var startIn: String?
+
+    @Option(help: "Shards: mark this one ready in DIR (a volume every shard sees) and start with the others, 3 s after the last is ready.")
+    var barrier: String?
+
+    @Option(help: "How long to wait at --barrier for every shard before giving up with exit 3 (e.g. 600s).")
+    var barrierTimeout = "600s"
+
+    @Option(help: "Serve Prometheus metrics at http://ADDR:PORT/metrics while running (e.g. 0.0.0.0:9464).")
+    var metricsListen: String?
+
+    @Option(parsing: .unconditional, help: "Keep serving /metrics this many seconds after the results are written.")
+    var metricsLinger: Double = 0
+
     @Flag(help: "Print the verdict, the per-operation summary and the results folder as JSON on standard output (the rest goes to standard error).")
     var json = false
 
@@ -91,6 +115,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let invokedAt = Date()
         var list: [ProfileOverride] = []
         for text in overrides {
             do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
@@ -104,7 +129,7 @@ struct RunCommand: ParsableCommand {
         try flag(.devices, devices.map(String.init))
         try flag(.duration, duration.map { String($0) })
         try flag(.requests, requests.map(String.init))
-        let plan: RunPlan
+        var plan: RunPlan
         do {
             if let profile {
                 plan = try RunPlan.load(file: profile, overrides: list)
@@ -114,6 +139,12 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError.badInput("\(error)")
         }
+        plan.shard = try resolveShard()
+        if let problem = plan.shardProblem { throw CLIError.badInput(problem) }
+        let start = try resolveStart(plan: plan, invokedAt: invokedAt)
+        if !(metricsLinger >= 0 && metricsLinger.isFinite) { throw CLIError.badInput("--metrics-linger \(Format.number(metricsLinger)): allowed: 0 or more seconds") }
+        let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }
+        if let endpoint { Console.out("metrics: http://\(endpoint.address)/metrics") }
         // The results folder's parent must take a folder before anything runs.
         do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
             throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
@@ -145,10 +176,20 @@ struct RunCommand: ParsableCommand {
                                              return { bar?.finish() }
                                          })
         RunCommand.handleSignals(coordinator, signals)
+        let shardIndex = plan.shard?.index
+        let feeder = endpoint.map { endpoint in
+            MetricsFeeder(endpoint: endpoint) { [progress = coordinator.progress] in
+                PrometheusPage(counts: progress.liveCounts, cpuSeconds: PrometheusPage.processCPUSeconds,
+                               residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex).text()
+            }
+        }
         let outcome: RunCoordinator.Outcome
-        do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress, warmupNs: UInt64(max(0, plan.profile.warmupSeconds) * 1e9)) }) } catch {
+        var lateness: (instant: Date?, lateSeconds: Double) = (nil, 0)
+        do { outcome = try coordinator.run(beforeStart: { () throws(RunCoordinator.RunError) in lateness = try start.wait(say: { Console.out($0) }) },
+                                           measuring: { live.start(progress: coordinator.progress, warmupNs: UInt64(max(0, plan.profile.warmupSeconds) * 1e9)) }) } catch {
             live.finish()
             server?.stop()
+            if case RunCoordinator.RunError.notStarted = error { throw CLIError(message: "\(error)", exitCode: RunExit.unmeasurable) }
             throw CLIError.badInput("\(error)")
         }
         live.finish()
@@ -167,6 +208,10 @@ struct RunCommand: ParsableCommand {
             throw CLIError(message: "results could not be written: \(error)", exitCode: RunExit.unmeasurable)
         }
         result.findings = outcome.findings
+        if let shard = plan.shard {
+            result.shard = ShardRecord(index: shard.index, count: shard.count, startAt: lateness.instant.map(UTCTime.iso8601),
+                                       lateSeconds: lateness.lateSeconds, clockStartedAt: outcome.clockStartedAt.timeIntervalSince1970)
+        }
         // Judged on the measured window (the metrics exclude the warm-up).
         let thresholds = ThresholdVerdict.evaluate(plan.profile.thresholds, operations: outcome.metrics.operations, durationNs: outcome.durationNs)
         let counts = RunExit.Counts(outcome.metrics.operations)
@@ -193,7 +238,7 @@ struct RunCommand: ParsableCommand {
         var folderPath: String?
         var writeError: String?
         do {
-            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName)
+            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
             try folder.write(result, metrics: outcome.metrics)
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
@@ -202,6 +247,17 @@ struct RunCommand: ParsableCommand {
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
                                 resultsWritten: writeError == nil)
+        if let endpoint, let feeder {
+            // The last page: the measured totals, exactly result.json's; served for --metrics-linger more seconds.
+            feeder.stop()
+            endpoint.publish(PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
+                                            residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text())
+            if metricsLinger > 0 {
+                Console.out("metrics: serving the final figures for \(Format.number(metricsLinger)) s more")
+                usleep(UInt32(min(metricsLinger, 4000) * 1e6))
+            }
+            endpoint.stop()
+        }
         if json {
             do { Console.write(1, try RunDigest(result, results: folderPath, exitCode: code).jsonText()) } catch {
                 Console.error("estbench: --json: \(error)")
@@ -209,6 +265,50 @@ struct RunCommand: ParsableCommand {
         }
         if let writeError { throw CLIError(message: writeError, exitCode: code) }
         if code != RunExit.passed { throw ExitCode(code) }
+    }
+
+    /// `--shard I/N`, or `--shards N` with the index from JOB_COMPLETION_INDEX; nil when neither.
+    func resolveShard(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
+        let result: Result<Shard, ShardError>
+        switch (shard, shards) {
+        case (nil, nil): return nil
+        case (_?, _?): throw CLIError.badInput("--shard and --shards: give one (--shards takes the index from JOB_COMPLETION_INDEX)")
+        case (let text?, nil): result = Shard.parse(text)
+        case (nil, let count?):
+            guard let text = environment["JOB_COMPLETION_INDEX"] else {
+                throw CLIError.badInput("--shards \(count): JOB_COMPLETION_INDEX is not set (it is in a Kubernetes Indexed Job); elsewhere use --shard I/N")
+            }
+            guard let index = Int(text) else { throw CLIError.badInput("JOB_COMPLETION_INDEX '\(text)' is not a number") }
+            result = Shard.make(index: index, count: count)
+        }
+        switch result {
+        case .success(let shard): return shard
+        case .failure(let error): throw CLIError.badInput("--shard: \(error)")
+        }
+    }
+
+    /// The common start from --start-at, --start-in or --barrier (at most one).
+    func resolveStart(plan: RunPlan, invokedAt: Date) throws -> ShardStart {
+        let given = [startAt != nil, startIn != nil, barrier != nil].filter { $0 }.count
+        if given > 1 { throw CLIError.badInput("--start-at, --start-in and --barrier: give one") }
+        if let startAt {
+            guard let date = ShardStart.instant(startAt) else { throw CLIError.badInput("--start-at \(startAt): not a UTC instant like 2026-12-07T10:00:00Z") }
+            return .at(date)
+        }
+        if let startIn {
+            guard let seconds = ShardStart.seconds(startIn) else { throw CLIError.badInput("--start-in \(startIn): not a duration like 60s or 2m") }
+            return .at(invokedAt.addingTimeInterval(seconds))
+        }
+        if let barrier {
+            guard let shard = plan.shard else { throw CLIError.badInput("--barrier \(barrier): only shards (--shard, --shards) wait at a barrier") }
+            guard let timeout = ShardStart.seconds(barrierTimeout), timeout > 0 else {
+                throw CLIError.badInput("--barrier-timeout \(barrierTimeout): not a duration like 600s")
+            }
+            return .barrier(directory: URL(fileURLWithPath: barrier, isDirectory: true),
+                            shard: .init(index: shard.index, count: shard.count, planHash: plan.planHash),
+                            timeoutSeconds: timeout, marginSeconds: 3)
+        }
+        return .now
     }
 
     /// SIGINT/SIGTERM go to one thread (blocked everywhere else). The first drains in-flight

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DER
+import Engine
 import EventLoop
 import Foundation
 import PKI
@@ -84,7 +85,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Stop by itself after this many seconds (0: run until SIGINT/SIGTERM).")
     var duration: Double = 0
 
+    @Option(help: "Serve Prometheus metrics (the process's CPU, RSS and build info) at http://ADDR:PORT/metrics.")
+    var metricsListen: String?
+
+    @Option(parsing: .unconditional, help: "Keep serving /metrics this many seconds after the server stopped.")
+    var metricsLinger: Double = 0
+
     func validate() throws {
+        guard metricsLinger >= 0, metricsLinger.isFinite else { throw ValidationError("--metrics-linger must be 0 or more seconds") }
         guard (1...256).contains(threadCount) else { throw ValidationError("--threads \(threadCount) is out of range; allowed: 1...256") }
         guard (1...3650).contains(validity) else { throw ValidationError("--validity \(validity) is out of range; allowed: 1...3650 days") }
         guard duration >= 0, duration <= 10_000_000, duration.isFinite else {
@@ -142,6 +150,13 @@ struct ServeCommand: ParsableCommand {
                     + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
                     + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)")
                     + (configuration.capacity.map { ", capacity \($0.requestsPerSecond)/s (queue \($0.queueLimit))" } ?? ""))
+        let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }
+        let feeder = endpoint.map { endpoint in
+            MetricsFeeder(endpoint: endpoint) {
+                PrometheusPage(counts: nil, cpuSeconds: PrometheusPage.processCPUSeconds, residentBytes: ProcessMemory.currentRSSBytes, shard: nil).text()
+            }
+        }
+        if let endpoint { Console.out("metrics: http://\(endpoint.address)/metrics") }
         Console.out("try: curl --cacert \(bundle) https://\(host):\(server.port)/.well-known/est/cacerts | base64 -d | openssl pkcs7 -inform DER -print_certs")
         // A signal or the end of --duration both stop the server: which one came does not matter.
         if duration > 0 { _ = signals.wait(seconds: duration) } else { _ = signals.wait() }
@@ -153,6 +168,13 @@ struct ServeCommand: ParsableCommand {
         let tally = server.faultTally
         for line in faultLines(tally, faults) { Console.out(line) }
         if let statsJSON { try writeStats(to: statsJSON, events: counts, tally: tally, plan: faults) }
+        if let endpoint, let feeder {
+            feeder.stop()
+            endpoint.publish(PrometheusPage(counts: nil, cpuSeconds: PrometheusPage.processCPUSeconds, residentBytes: ProcessMemory.currentRSSBytes,
+                                            shard: nil, complete: true).text())
+            if metricsLinger > 0 { usleep(UInt32(min(metricsLinger, 4000) * 1e6)) }
+            endpoint.stop()
+        }
     }
 
     func users() throws -> [String: String] {
