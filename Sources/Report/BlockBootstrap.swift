@@ -22,9 +22,9 @@ public struct BlockBootstrap: Sendable {
         self.seed = seed
     }
 
-    /// Block length for `seconds` seconds: ⌈n^(1/3)⌉, the usual order for the moving-block bootstrap.
+    /// Block length for `seconds` seconds: n^(1/3) rounded, the usual order for the moving-block bootstrap.
     public static func blockLength(seconds: Int) -> Int {
-        max(1, Int(cbrt(Double(seconds)).rounded(.up)))
+        max(1, Int(cbrt(Double(seconds)).rounded()))
     }
 
     /// The seconds of one resample: ⌈n/L⌉ blocks of L consecutive seconds (wrapping around) from

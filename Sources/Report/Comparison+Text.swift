@@ -8,7 +8,7 @@ extension Comparison {
             "several runs per side: Mann-Whitney U test over per-run values; delta = Hodges–Lehmann shift "
                 + "(median of HEAD−BASE pairs) with its distribution-free 95% interval; `~` when the interval holds 0"
         case .blockBootstrap:
-            "one run per side: circular block bootstrap over seconds (blocks of ⌈n^⅓⌉ s, 2000 resamples, percentiles "
+            "one run per side: circular block bootstrap over seconds (blocks of ≈n^⅓ s, 2000 resamples, percentiles "
                 + "recomputed from the resampled seconds' merged histograms); 95% percentile interval; `~` when it holds 0"
         }
     }

@@ -80,7 +80,7 @@ public struct ComparisonSide: Sendable {
 
     /// The run's complete measured seconds per operation (and `all`), from timeline.csv and the .hlog files.
     static func seconds(_ report: ReportRun, folder: URL) throws(ReportError) -> [String: SecondSeries] {
-        let count = max(1, Int(report.result.durationNs / 1_000_000_000))
+        let count = max(1, Int((Double(report.result.durationNs) / 1e9).rounded())) // a last second short by a few ms still counts
         let first = report.timeline.map(\.second).min() ?? 0
         var series: [String: SecondSeries] = [:]
         var allLatency = [EncodedHistogram?](repeating: nil, count: count)
