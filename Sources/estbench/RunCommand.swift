@@ -106,12 +106,17 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the verdict, the per-operation summary and the results folder as JSON on standard output (the rest goes to standard error).")
     var json = false
 
+    @Option(name: .customLong("repeat"), parsing: .unconditional,
+            help: "Run the profile N times, one after another, into one folder <UTC>-<profile>-x<N>/ under --results (what compare takes).")
+    var repetitions = 1
+
     func validate() throws {
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate \(Format.number(rate)) is out of range; allowed: above 0 (arrivals per second)") }
         if let devices, devices < 1 { throw ValidationError("--devices \(devices) is out of range; allowed: 1 or more") }
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration \(Format.number(duration)) is out of range; allowed: above 0 seconds") }
         if let requests, requests < 1 { throw ValidationError("--requests \(requests) is out of range; allowed: 1 or more") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads \(threads) is out of range; allowed: 1...256") }
+        if !(1...1000).contains(repetitions) { throw ValidationError("--repeat \(repetitions) is out of range; allowed: 1...1000") }
     }
 
     func run() throws {
@@ -148,6 +153,10 @@ struct RunCommand: ParsableCommand {
         // The results folder's parent must take a folder before anything runs.
         do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
             throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
+        }
+        if repetitions > 1 {
+            try runRepeated(plan)
+            return
         }
         if json { Console.humanToStandardError() }
         let cores = WorkerThreads.coreCount
