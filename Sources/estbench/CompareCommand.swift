@@ -20,7 +20,7 @@ struct CompareCommand: ParsableCommand {
         interval lies beyond the tolerance. A rule without an operation judges every operation and `all`.
 
         --run PROFILE --base-target URL --head-target URL --repeat N: runs BASE and HEAD alternately \
-        (A B A B …, N each, as child `estbench run`s) into --results/<UTC>-<profile>-compare-x<N>/{base,head}/, then compares.
+        (A B B A A B …, N each, as child `estbench run`s) into --results/<UTC>-<profile>-compare-x<N>/{base,head}/, then compares.
 
         Exit status: 0 compared (every rule held); 1 a --fail-on rule failed; 2 bad input (unreadable \
         folders, plans that differ beyond the target without --force, a bad rule); 3 a rule could not be \
@@ -144,7 +144,10 @@ struct CompareCommand: ParsableCommand {
         }
         let children = ChildRuns()
         for index in 1 ... repetitions {
-            for (side, arguments) in zip(["base", "head"], sideArguments) {
+            // A B B A A B …: each side goes first in every other pair, so a drift that always favours
+            // the second run of a pair (a warmer server, a busier machine) cancels instead of showing.
+            let pair = Array(zip(["base", "head"], sideArguments))
+            for (side, arguments) in index % 2 == 1 ? pair : pair.reversed() {
                 Console.error("estbench compare: \(side.uppercased()) run \(index) of \(repetitions)")
                 let code = try children.run(["run", profile] + arguments + ["--results", parent.url.appendingPathComponent(side).path])
                 guard ChildRuns.goesOn(after: code) else {
