@@ -46,7 +46,9 @@ final class ShardRunTests: XCTestCase {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, "shard \(i): \(String(decoding: o, as: UTF8.self))\n\(e)")
         }
-        let folders = try FileManager.default.contentsOfDirectory(atPath: results).sorted().map { results + "/" + $0 }
+        // In shard order (the folder names start with each shard's own start time, which may differ by a second).
+        let folders = try FileManager.default.contentsOfDirectory(atPath: results)
+            .sorted { Self.shardIndex($0) < Self.shardIndex($1) }.map { results + "/" + $0 }
         XCTAssertEqual(folders.count, 3, "\(folders)")
         for folder in folders { shardJSON.append(try Self.json(folder + "/result.json")) }
         let hashes = Set(shardJSON.map { $0["planHash"] as? String ?? "" })
@@ -119,6 +121,12 @@ final class ShardRunTests: XCTestCase {
         XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("shard(s) 0 of 2 were not ready"), r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ready-1").path))
+    }
+
+    /// The shard index in a results folder name ("…-shard2of3" → 2).
+    static func shardIndex(_ name: String) -> Int {
+        guard let range = name.range(of: "shard", options: .backwards) else { return -1 }
+        return Int(name[range.upperBound...].prefix { $0.isNumber }) ?? -1
     }
 
     static func json(_ path: String) throws -> [String: Any] {
