@@ -10,7 +10,7 @@ struct Estbench: ParsableCommand {
         abstract: "Load generator and hot-path profiler for EST (RFC 7030) servers.",
         version: version,
         subcommands: [RunCommand.self, ServeCommand.self, ProbeCommand.self, PoolCommand.self, BenchCommand.self, ReportCommand.self,
-                      CompareCommand.self, MergeCommand.self]
+                      CompareCommand.self, MergeCommand.self, K8sCommand.self]
     )
 }
 
