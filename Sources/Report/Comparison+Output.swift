@@ -46,7 +46,7 @@ extension Comparison {
         page += "<h1>\(HTML.escape(title))</h1>\n"
         page += "<p>BASE: \(HTML.escape(base.label)) (\(base.runs.count) run(s)) · HEAD: \(HTML.escape(head.label)) (\(head.runs.count) run(s))</p>\n"
         page += "<p class=\"note\">\(HTML.escape(methodText))</p>\n"
-        page += "<section id=\"comparison\"><h2>Comparison</h2>\n<table>\n<thead><tr><th>operation</th><th>metric</th><th>BASE</th><th>HEAD</th>"
+        page += "<section id=\"comparison\"><h2>Comparison</h2>\n<table class=\"grid\">\n<thead><tr><th>operation</th><th>metric</th><th>BASE</th><th>HEAD</th>"
             + "<th>delta</th><th>95% interval</th><th>verdict</th><th>p</th><th>n (\(sampleUnit))</th></tr></thead>\n<tbody>\n"
         for row in rows {
             page += "<tr><td>\(HTML.escape(row.operation))</td><td>\(HTML.escape(row.metricName))</td>"
