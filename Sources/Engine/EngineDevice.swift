@@ -257,7 +257,7 @@ final class EngineDevice: TLSConnectionDelegate {
         do {
             if let identity {
                 try connection.session.useCertificate(chain: [identity], key: credentials.key)
-            } else if let bootstrap = settings.bootstrap {
+            } else if let bootstrap = credentials.bootstrap ?? settings.bootstrap {
                 try connection.session.useCertificate(chain: bootstrap.chain, key: bootstrap.key)
             }
         } catch {
@@ -295,7 +295,7 @@ final class EngineDevice: TLSConnectionDelegate {
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
                 let body = op.kind == .fullcmc ? try CMCRequest.fullPKIRequest(csr: csr, signer: signer) : csr
                 op.stamps.signDoneNs = MonotonicTime.nowNs()
-                exchange.begin(template, body: ESTBody.encode(body), closeConnection: close)
+                exchange.begin(template, body: ESTBody.encode(body), closeConnection: close, fieldLine: credentials.authorization)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
                 return complete(op, .tlsError(alert: "channel_binding"),
@@ -303,13 +303,13 @@ final class EngineDevice: TLSConnectionDelegate {
             }
         } else if op.kind == .fullcmc {
             do {
-                exchange.begin(template, body: try fullCMCBody(), closeConnection: close)
+                exchange.begin(template, body: try fullCMCBody(), closeConnection: close, fieldLine: credentials.authorization)
             } catch {
                 worker.clientFailure("CMC request for device \(credentials.index): \(error)")
                 return complete(op, .protocolDeviation, FailureReason("CMC request not built", example: "device \(credentials.index): \(error)"))
             }
         } else {
-            exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close)
+            exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close, fieldLine: credentials.authorization)
         }
         link.operations += 1
         self.link = link

@@ -174,6 +174,8 @@ public final class RunCoordinator: Sendable {
         let count = RunCoordinator.deviceCount(profile)
         let pool: CSRPool
         if let given = self.pool { pool = given } else { pool = try devices(count: count) }
+        let bootstraps = try DeviceBootstraps.make(profile, pool: pool, count: count, threads: WorkerThreads.coreCount)
+        if let bootstraps { say("bootstrap: \(bootstraps.identities.count) per-device identit\(bootstraps.identities.count == 1 ? "y" : "ies")") }
 
         let start = MonotonicTime.nowNs()
         let measuredFrom = Date().addingTimeInterval(max(0, profile.warmupSeconds))
@@ -191,7 +193,10 @@ public final class RunCoordinator: Sendable {
             let worker: EngineWorker
             do {
                 let credentials = try stride(from: w, to: count, by: threads).map {
-                    try DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
+                    let device = try DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
+                    device.bootstrap = bootstraps?.identities[$0]
+                    if !client.deviceAuthorizations.isEmpty { device.authorization = client.deviceAuthorizations[$0] }
+                    return device
                 }
                 worker = try EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                           credentials: credentials)

@@ -8,7 +8,7 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
     /// PEM bundle of trust anchors; nil means the built-in server's CA or the system store.
     public var caBundlePath: String?
     public var tls: TLSPolicy = TLSPolicy()
-    public var bootstrap: ClientIdentity?
+    public var bootstrap: BootstrapIdentity?
     public var basic: BasicCredentials?
 
     public init() {}

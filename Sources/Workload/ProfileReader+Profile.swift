@@ -12,7 +12,9 @@ extension ProfileReader {
         guard let fields = fields(root, at: "profile", allowed: Self.rootFields) else { return nil }
         let target = fields["target"].map { self.target($0, at: "target") } ?? EndpointTarget()
         let devices = required(fields["devices"], at: "devices").flatMap { self.devices($0, at: "devices") }
-        let lifecycle = required(fields["lifecycle"], at: "lifecycle").flatMap { self.lifecycle($0, at: "lifecycle") }
+        var enrolled = false
+        if case .fleet? = devices?.source { enrolled = true }
+        let lifecycle = required(fields["lifecycle"], at: "lifecycle").flatMap { self.lifecycle($0, at: "lifecycle", enrolled: enrolled) }
         let connection = fields["connection"].map { self.connection($0, at: "connection") } ?? ConnectionPolicy()
         let load = required(fields["load"], at: "load").flatMap { self.load($0, at: "load", devices: devices) }
         let maxNew = number(fields["maxNewConnectionsPerSecond"], at: "maxNewConnectionsPerSecond", positive: true)
