@@ -26,7 +26,7 @@ final class ProfileValidationTests: XCTestCase {
         expect(base(extra: "devices2: 3"), [issue("devices2",
             "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks")])
         expect("devices: {count: 10, colour: red}\nlifecycle: [{op: cacerts}]\nload: {closed: {}}\nstop: {operations: 5}",
-               [issue("devices.colour", "unknown field; expected one of count, keyType, csr, pool, generate")])
+               [issue("devices.colour", "unknown field; expected one of count, keyType, csr, pool, generate, fleet")])
     }
 
     func testWrongTypes() {
