@@ -33,6 +33,8 @@ public final class RunCoordinator: Sendable {
         public let abort: RunAbort?
         /// Open model: arrivals (passes) started after the warm-up and before the stop, late ones included.
         public var measuredArrivals = 0
+        /// Every device's key, CSR and issued certificate at the end, with the CA chain (`keepFleet` runs only).
+        public var fleet: Fleet?
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -55,6 +57,8 @@ public final class RunCoordinator: Sendable {
     let generationProgress: GenerationProgress
     /// Devices made before (a capacity search makes them once for all its steps); nil: made by `run`.
     let pool: CSRPool?
+    /// Hand back every device's key and certificate at the end (`run --save-fleet`).
+    let keepFleet: Bool
     /// How far a stop has been asked to go, and the workers running now — under one lock, so a
     /// worker registering late gets the level in force and a level never goes back.
     private let stopState = Mutex(StopState())
@@ -140,14 +144,16 @@ public final class RunCoordinator: Sendable {
     ///   - target: where the load goes (the executable starts the built-in server, if any).
     ///   - say: the engine's only way to the console.
     ///   - generationProgress: shows the progress of generating device keys and CSRs.
+    ///   - keepFleet: the outcome carries every device's key and certificate (`Outcome.fleet`).
     public convenience init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
-                            generationProgress: @escaping GenerationProgress = { _, _ in {} }) {
-        self.init(plan: plan, target: target, threads: threads, say: say, generationProgress: generationProgress, pool: nil)
+                            generationProgress: @escaping GenerationProgress = { _, _ in {} }, keepFleet: Bool = false) {
+        self.init(plan: plan, target: target, threads: threads, say: say, generationProgress: generationProgress, pool: nil, keepFleet: keepFleet)
     }
 
     /// - Parameter pool: devices already made (at least `deviceCount(plan.profile)` of them).
     init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
-         generationProgress: @escaping GenerationProgress, pool: CSRPool?) {
+         generationProgress: @escaping GenerationProgress, pool: CSRPool?, keepFleet: Bool = false) {
+        self.keepFleet = keepFleet
         self.plan = plan
         self.target = target
         self.threads = max(1, threads)
@@ -191,10 +197,12 @@ public final class RunCoordinator: Sendable {
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
             // Device w, w + T, w + 2T, ... : each worker's credentials are made on its own thread.
             let worker: EngineWorker
+            let credentials: [DeviceCredentials]
             do {
-                let credentials = try stride(from: w, to: count, by: threads).map {
+                credentials = try stride(from: w, to: count, by: threads).map {
                     let device = try DeviceCredentials(index: $0, key: pool.keys[$0], csr: pool.csrs[$0])
                     device.bootstrap = bootstraps?.identities[$0]
+                    device.certificate = pool.certificate(at: $0)
                     if !client.deviceAuthorizations.isEmpty { device.authorization = client.deviceAuthorizations[$0] }
                     return device
                 }
@@ -205,10 +213,15 @@ public final class RunCoordinator: Sendable {
             }
             self.register(worker.stopHandle)
             worker.run()
-            return .success(WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
-                                         lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
-                                         clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
-                                         serials: worker.serials, measuredArrivals: worker.measuredArrivals))
+            var result = WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
+                                      lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
+                                      clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
+                                      serials: worker.serials, measuredArrivals: worker.measuredArrivals)
+            if self.keepFleet {
+                result.fleet = credentials.map { FleetDevice(index: $0.index, key: $0.key, csr: Array(pool.csrs[$0.index]), certificate: $0.certificate) }
+                result.caCertificates = worker.caCertificates
+            }
+            return .success(result)
         }
         monitor.set()
         var workers: [WorkerResult] = []
@@ -276,13 +289,42 @@ public final class RunCoordinator: Sendable {
                               target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
                               warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
         outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        if keepFleet {
+            outcome.fleet = Fleet(devices: workers.flatMap(\.fleet).sorted { $0.index < $1.index },
+                                  chain: workers.first { !$0.caCertificates.isEmpty }?.caCertificates ?? fleetChainFallback())
+        }
         return outcome
+    }
+
+    /// The chain a saved fleet names when no cacerts answer was seen: the run's own trust anchors
+    /// (the built-in server's root, or the caBundle file's certificates — not the system store).
+    private func fleetChainFallback() -> [[UInt8]] {
+        switch target.trust {
+        case .certificates(let certificates): return certificates
+        case .file(let path) where path != RunTarget.systemTrustFile:
+            do { return try PEM.decodeAll(try String(contentsOfFile: path, encoding: .utf8), label: "CERTIFICATE") } catch {
+                say("fleet: the chain is left empty: caBundle \(path) could not be read again: \(error)")
+                return []
+            }
+        case .file: return []
+        }
     }
 
     /// Keys and CSRs for the first `count` devices: from the profile's pool file, or generated on
     /// all cores before the clock starts (with a progress display).
     func devices(count: Int) throws(RunError) -> CSRPool {
         let profile = plan.profile
+        if case .fleet(let path) = profile.devices.source {
+            let started = MonotonicTime.nowNs()
+            let pool: CSRPool
+            do { pool = try Fleet.load(path: path).pool(loadNs: MonotonicTime.nowNs() - started) } catch { throw .setup("devices.fleet: \(error)") }
+            guard pool.count >= count else {
+                throw .setup("devices.fleet \(path) holds \(pool.count) devices; the profile needs \(count) (devices.count or load.closed.devices at most \(pool.count))")
+            }
+            let enrolled = (0..<count).filter { pool.certificate(at: $0) != nil }.count
+            say("fleet: \(count) of \(pool.count) \(pool.header.keyType) device(s) from \(path), \(enrolled) with an issued certificate (loaded in \(pool.loadNs / 1_000_000) ms)")
+            return pool
+        }
         if case .poolFile(let path) = profile.devices.source {
             let pool: CSRPool
             do { pool = try CSRPool.load(path: path) } catch { throw .setup("\(error)") }

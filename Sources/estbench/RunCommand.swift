@@ -79,6 +79,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Parent folder under which each run's results folder is made.")
     var results = "Results"
 
+    @Option(name: .customLong("save-fleet"), help: "After the run, write every device's key, CSR, issued certificate and the CA chain to FILE (mode 0600), for a later run's devices.fleet.")
+    var saveFleet: String?
+
     @Flag(help: "Print the verdict, the per-operation summary and the results folder as JSON on standard output (the rest goes to standard error).")
     var json = false
 
@@ -118,6 +121,13 @@ struct RunCommand: ParsableCommand {
         do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
             throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
         }
+        if let saveFleet {
+            let folder = URL(fileURLWithPath: saveFleet).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw CLIError.badInput("--save-fleet \(saveFleet): its folder \(folder) is not writable")
+            }
+            if case .search = plan.profile.load { throw CLIError.badInput("--save-fleet: a capacity search keeps no fleet; run a closed or open model") }
+        }
         if json { Console.humanToStandardError() }
         let cores = WorkerThreads.coreCount
         let loadThreads = threads ?? (plan.profile.target.usesBuiltInServer ? max(1, cores / 2) : cores)
@@ -143,7 +153,7 @@ struct RunCommand: ParsableCommand {
                                          generationProgress: { total, counter in
                                              let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
                                              return { bar?.finish() }
-                                         })
+                                         }, keepFleet: saveFleet != nil)
         RunCommand.handleSignals(coordinator, signals)
         let outcome: RunCoordinator.Outcome
         do { outcome = try coordinator.run(measuring: { live.start(progress: coordinator.progress, warmupNs: UInt64(max(0, plan.profile.warmupSeconds) * 1e9)) }) } catch {
@@ -192,13 +202,21 @@ struct RunCommand: ParsableCommand {
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         var folderPath: String?
         var writeError: String?
+        if let saveFleet, let fleet = outcome.fleet {
+            do {
+                try fleet.write(path: saveFleet)
+                Console.out("fleet: \(fleet.devices.count) device(s), \(fleet.devices.filter { $0.certificate != nil }.count) with an issued certificate, saved to \(saveFleet) (mode 0600)")
+            } catch {
+                writeError = "\(error)"
+            }
+        }
         do {
             let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName)
             try folder.write(result, metrics: outcome.metrics)
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
         } catch {
-            writeError = "results could not be written: \(error)"
+            writeError = (writeError.map { $0 + "; " } ?? "") + "results could not be written: \(error)"
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
                                 resultsWritten: writeError == nil)

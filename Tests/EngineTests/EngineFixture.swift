@@ -92,10 +92,11 @@ final class EngineFixture {
     /// Runs `yaml` (the target section is prepended) on `threads` load threads; `during` runs on
     /// another thread with the coordinator once the run has started (to send stops).
     /// `target` holds more lines of the target section (indented two spaces).
-    func run(_ yaml: String, threads: Int = 1, target extra: String = "",
+    func run(_ yaml: String, threads: Int = 1, target extra: String = "", keepFleet: Bool = false,
              during: (@Sendable (RunCoordinator) -> Void)? = nil) throws -> Run {
         let plan = try RunPlan.load(yaml: target + "\n" + (extra.isEmpty ? "" : extra + "\n") + yaml, name: "engine-test")
-        let coordinator = RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: threads) { _ in }
+        let coordinator = RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: threads, say: { _ in },
+                                         keepFleet: keepFleet)
         if let during {
             Thread.detachNewThread { during(coordinator) }
         }
