@@ -50,6 +50,8 @@ extension EngineSettings {
             arrivals: arrivals,
             drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds),
             signatureChecks: profile.signatureChecks)
+        arrivalProcess = profile.arrivals
+        arrivalQueueLimitPerWorker = (profile.arrivalQueueLimit + threads - 1) / threads
     }
 
     /// Steps with their repeats unrolled, each with its think time; the closed model's think time

@@ -51,6 +51,10 @@ final class EngineWorker {
     private(set) var cpuNs: UInt64 = 0
     /// Open model: passes begun after the warm-up and before the stop (arrivals started in the measured window).
     private(set) var measuredArrivals = 0
+    /// Open model, measured window: arrivals that waited in the queue for a busy device (late), and
+    /// arrivals dropped because the queue was full.
+    private(set) var lateArrivals = 0
+    private(set) var droppedArrivals = 0
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
@@ -118,7 +122,8 @@ final class EngineWorker {
     func run() {
         active = devices.count
         if let arrivals = settings.arrivals?[index] {
-            dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices)
+            dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices, process: settings.arrivalProcess,
+                                             seed: settings.seed, queueLimit: settings.arrivalQueueLimitPerWorker)
             do {
                 let s = try PreciseTimer(loop: loop) {}
                 s.handler = { [unowned self] in self.arrivalsDue() }
@@ -224,9 +229,14 @@ final class EngineWorker {
     private func arrivalsDue() {
         let now = MonotonicTime.nowNs()
         while phase == .running, let dispatch = dispatcher?.takeDue(nowNs: now) {
-            if case .start(let device, let scheduledNs) = dispatch {
+            switch dispatch {
+            case .start(let device, let scheduledNs):
                 countArrival(nowNs: now)
                 device.startPass(scheduledNs: scheduledNs)
+            case .queued:
+                break
+            case .dropped(let scheduledNs):
+                if scheduledNs >= settings.warmupEndNs { droppedArrivals += 1 }
             }
         }
         scheduleNextArrival()
@@ -237,6 +247,7 @@ final class EngineWorker {
         guard phase == .running, dispatcher != nil else { return device.stop() }
         if let scheduledNs = dispatcher?.deviceIdle(device) {
             countArrival(nowNs: MonotonicTime.nowNs())
+            if scheduledNs >= settings.warmupEndNs { lateArrivals += 1 }
             device.queuePass(scheduledNs: scheduledNs)
             return
         }

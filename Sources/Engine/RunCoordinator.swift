@@ -33,6 +33,10 @@ public final class RunCoordinator: Sendable {
         public let abort: RunAbort?
         /// Open model: arrivals (passes) started after the warm-up and before the stop, late ones included.
         public var measuredArrivals = 0
+        /// Open model, measured window: arrivals that waited for a busy device (started late), and
+        /// arrivals dropped because the bounded arrival queue was full (not measured).
+        public var lateArrivals = 0
+        public var droppedArrivals = 0
         /// Every device's key, CSR and issued certificate at the end, with the CA chain (`keepFleet` runs only).
         public var fleet: Fleet?
     }
@@ -217,6 +221,8 @@ public final class RunCoordinator: Sendable {
                                       lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
                                       clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
                                       serials: worker.serials, measuredArrivals: worker.measuredArrivals)
+            result.lateArrivals = worker.lateArrivals
+            result.droppedArrivals = worker.droppedArrivals
             if self.keepFleet {
                 result.fleet = credentials.map { FleetDevice(index: $0.index, key: $0.key, csr: Array(pool.csrs[$0.index]), certificate: $0.certificate) }
                 result.caCertificates = worker.caCertificates
@@ -282,6 +288,15 @@ public final class RunCoordinator: Sendable {
         if serials.isFull {
             warnings.append("more than \(IssuedSerials.limit) certificates on one load thread: later serial numbers were not checked for duplicates")
         }
+        let late = workers.reduce(0) { $0 + $1.lateArrivals }
+        let dropped = workers.reduce(0) { $0 + $1.droppedArrivals }
+        if dropped > 0 {
+            warnings.append("\(dropped) arrival(s) dropped: every device was busy and the arrival queue was full (load.open.queueLimit "
+                            + "\(profile.arrivalQueueLimit) across \(threads) load thread(s)); dropped arrivals are not measured: add devices (devices.count) or lower the rate")
+        }
+        if late > 0 {
+            warnings.append("\(late) arrival(s) started late, after waiting for a busy device (their latency counts from the intended start)")
+        }
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
@@ -289,6 +304,8 @@ public final class RunCoordinator: Sendable {
                               target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
                               warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
         outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        outcome.lateArrivals = late
+        outcome.droppedArrivals = dropped
         if keepFleet {
             outcome.fleet = Fleet(devices: workers.flatMap(\.fleet).sorted { $0.index < $1.index },
                                   chain: workers.first { !$0.caCertificates.isEmpty }?.caCertificates ?? fleetChainFallback())

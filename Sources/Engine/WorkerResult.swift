@@ -21,6 +21,9 @@ struct WorkerResult: Sendable {
     let serials: IssuedSerials
     /// Open model: arrivals started in the measured window.
     var measuredArrivals = 0
+    /// Open model: measured arrivals that waited for a busy device, and those dropped on a full queue.
+    var lateArrivals = 0
+    var droppedArrivals = 0
     /// When the run keeps its fleet: this worker's devices as they ended, and the CA certificates it learned.
     var fleet: [FleetDevice] = []
     var caCertificates: [[UInt8]] = []

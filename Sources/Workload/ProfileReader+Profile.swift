@@ -53,6 +53,8 @@ extension ProfileReader {
         profile.seed = seed
         profile.thresholds = thresholds
         profile.abort = abort
+        profile.arrivals = arrivalProcess
+        profile.arrivalQueueLimit = arrivalQueueLimit
         return profile
     }
 
