@@ -39,3 +39,30 @@ final class ArrivalQueueTests: XCTestCase {
         XCTAssertGreaterThan(gaps.count, 150, "exponential gaps, not a constant interval")
     }
 }
+
+/// Against the in-process server: one device, a slow cacerts and a high Poisson rate — the queue
+/// fills, and the dropped and late arrivals are counted and said, not held.
+final class ArrivalQueueRunTests: XCTestCase {
+    func testAFullArrivalQueueDropsAndReports() throws {
+        let fixture = try EngineFixture(faults: ["cacerts:delay:100=1"])
+        defer { fixture.stop() }
+        let run = try fixture.run("""
+        devices:
+          count: 1
+        lifecycle:
+          - op: cacerts
+        load:
+          open:
+            rate: 200
+            arrivals: poisson
+            queueLimit: 2
+        stop:
+          durationSeconds: 1.5
+        abort: off
+        """)
+        XCTAssertGreaterThan(run.outcome.droppedArrivals, 50, "\(run.outcome.warnings)")
+        XCTAssertGreaterThan(run.outcome.lateArrivals, 0, "\(run.outcome.warnings)")
+        XCTAssertTrue(run.outcome.warnings.contains { $0.contains("arrival(s) dropped") && $0.contains("queueLimit 2") }, "\(run.outcome.warnings)")
+        XCTAssertGreaterThan(run.count("cacerts"), 0)
+    }
+}
