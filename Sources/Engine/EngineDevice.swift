@@ -271,7 +271,8 @@ final class EngineDevice: TLSConnectionDelegate {
         state = .connecting(op)
         arm(timeout, ns: timeoutNs(op.kind))
         do {
-            try connection.connect(to: settings.address)
+            let sources = settings.sourceAddresses
+            try connection.connect(to: settings.address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
         } catch {
             // A synchronous failure may already have been reported through the delegate.
             guard case .connecting(let op) = state else { return }

@@ -1,4 +1,5 @@
 import EST
+import EventLoop
 import HTTP
 import PKI
 import Workload
@@ -51,6 +52,11 @@ extension EngineSettings {
             drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds),
             signatureChecks: profile.signatureChecks)
         arrivalProcess = profile.arrivals
+        for ip in profile.sourceAddresses?.addresses ?? [] {
+            do { sourceAddresses.append(try SocketAddress(ip: ip, port: 0)) } catch {
+                throw .setup("sourceAddresses: \(ip) is not an address this machine can bind: \(error)")
+            }
+        }
         arrivalQueueLimitPerWorker = (profile.arrivalQueueLimit + threads - 1) / threads
     }
 

@@ -53,6 +53,8 @@ struct EngineSettings: @unchecked Sendable {
     /// wait for a busy device on each worker before one is dropped.
     var arrivalProcess: ArrivalProcess = .uniform
     var arrivalQueueLimitPerWorker: Int = Profile.defaultArrivalQueueLimit
+    /// Local addresses to bind before connecting, device i on address i mod n (empty: the kernel picks).
+    var sourceAddresses: [SocketAddress] = []
     /// Which issued certificates get their signature verified against cacerts.
     var signatureChecks: SignatureChecks = .sample
 

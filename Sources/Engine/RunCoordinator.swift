@@ -182,6 +182,11 @@ public final class RunCoordinator: Sendable {
         let client = try ClientSetup.load(plan: plan, target: target)
         if !profile.target.tls.verify { say("tls: server certificate NOT verified (target.tls.verify: false)") }
         let count = RunCoordinator.deviceCount(profile)
+        let files = OpenFileLimit.raise()
+        if files.after > files.before { say("open files: limit raised from \(files.before) to \(files.after)") }
+        if files.after > 0 && UInt64(count) + 64 > files.after {
+            say("open files: \(count) device(s) may need more sockets than the limit of \(files.after) (ulimit -n): connections past it fail with EMFILE")
+        }
         let pool: CSRPool
         if let given = self.pool { pool = given } else { pool = try devices(count: count) }
         let bootstraps = try DeviceBootstraps.make(profile, pool: pool, count: count, threads: WorkerThreads.coreCount)

@@ -31,13 +31,15 @@ public struct Profile: Sendable, Equatable, Encodable {
     public var arrivalQueueLimit: Int = Profile.defaultArrivalQueueLimit
 
     public static let defaultArrivalQueueLimit = 10_000
+    /// Local addresses connections are bound to, device i on address i mod n (nil: the kernel picks).
+    public var sourceAddresses: SourceAddresses?
 
     public static let defaultSeed: UInt64 = 7030
 
     enum CodingKeys: String, CodingKey {
         case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
         case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds, signatureChecks, abort
-        case arrivals, arrivalQueueLimit
+        case arrivals, arrivalQueueLimit, sourceAddresses
     }
 
     public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {

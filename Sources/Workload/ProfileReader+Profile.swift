@@ -1,10 +1,12 @@
 import EST
+import Foundation
 
 /// The document root: each section read by its own reader, then the checks that span sections.
 extension ProfileReader {
     static let rootFields = [
         "target", "devices", "lifecycle", "connection", "load", "maxNewConnectionsPerSecond",
         "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds", "abort", "signatureChecks",
+        "sourceAddresses",
     ]
 
     /// The validated profile, or nil when any issue was recorded.
@@ -34,6 +36,22 @@ extension ProfileReader {
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
         let abort = fields["abort"].map { self.abort($0, at: "abort") } ?? .standard
+        var sourceAddresses: SourceAddresses?
+        if let node = fields["sourceAddresses"], node != .null {
+            // One text ("127.0.0.2-127.0.0.64", commas allowed) or a list of addresses and ranges.
+            let specs: [String]?
+            if case .sequence = node { specs = stringList(node, at: "sourceAddresses") } else {
+                specs = string(node, at: "sourceAddresses").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            }
+            if let specs {
+                do { sourceAddresses = try SourceAddresses(specs) } catch {
+                    switch error {
+                    case .invalid(let found): for issue in found { report(issue.path, issue.message) }
+                    default: report("sourceAddresses", "\(error)")
+                    }
+                }
+            }
+        }
 
         if case .search(let search)? = load {
             checkSearch(search, thresholds: thresholds, stop: stop, warmupSeconds: warmup)
@@ -55,6 +73,7 @@ extension ProfileReader {
         profile.abort = abort
         profile.arrivals = arrivalProcess
         profile.arrivalQueueLimit = arrivalQueueLimit
+        profile.sourceAddresses = sourceAddresses
         return profile
     }
 

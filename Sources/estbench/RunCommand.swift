@@ -79,6 +79,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Parent folder under which each run's results folder is made.")
     var results = "Results"
 
+    @Option(name: .customLong("source-addresses"), help: "Bind connections to these local addresses, device i on address i mod n: A-B (IPv4 range) or addresses, comma-separated (profile sourceAddresses).")
+    var sourceAddresses: String?
+
     @Option(name: .customLong("save-fleet"), help: "After the run, write every device's key, CSR, issued certificate and the CA chain to FILE (mode 0600), for a later run's devices.fleet.")
     var saveFleet: String?
 
@@ -107,6 +110,11 @@ struct RunCommand: ParsableCommand {
         try flag(.devices, devices.map(String.init))
         try flag(.duration, duration.map { String($0) })
         try flag(.requests, requests.map(String.init))
+        if let sourceAddresses {
+            do { list.append(try ProfileOverride(parsing: "sourceAddresses=\(sourceAddresses)")) } catch {
+                throw CLIError.badInput("--source-addresses \(sourceAddresses): \(error)")
+            }
+        }
         let plan: RunPlan
         do {
             if let profile {
