@@ -63,6 +63,9 @@ final class EngineDevice: TLSConnectionDelegate {
 
     unowned let worker: EngineWorker
     let credentials: DeviceCredentials
+    /// The server this device talks to (round-robin by index over the run's targets), and its position.
+    let target: EngineTarget
+    let targetIndex: Int
     private(set) var state = State.parked
     private var link: Link?
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
@@ -86,6 +89,11 @@ final class EngineDevice: TLSConnectionDelegate {
     init(worker: EngineWorker, credentials: DeviceCredentials) throws(UVError) {
         self.worker = worker
         self.credentials = credentials
+        let targets = worker.settings.targets
+        targetIndex = targets.isEmpty ? 0 : credentials.index % targets.count
+        target = targets.isEmpty
+            ? EngineTarget(address: worker.settings.address, serverName: worker.settings.serverName, templates: worker.settings.templates, description: "")
+            : targets[targetIndex]
         // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
         draws = SplitMix64(seed: SplitMix64.mix(worker.settings.seed ^ SplitMix64.mix(UInt64(credentials.index) &+ 1)))
         wait = try EventLoop.Timer(loop: worker.loop) {}
@@ -249,7 +257,7 @@ final class EngineDevice: TLSConnectionDelegate {
         let resume = settings.resumes && sessionIdentity == identity ? session : nil
         let connection: TLSConnection
         do {
-            connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
+            connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: target.serverName,
                                            resuming: resume)
         } catch {
             return complete(op, .connectError, FailureReason("socket", example: "\(error)"))
@@ -272,12 +280,12 @@ final class EngineDevice: TLSConnectionDelegate {
         arm(timeout, ns: timeoutNs(op.kind))
         do {
             let sources = settings.sourceAddresses
-            try connection.connect(to: settings.address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
+            try connection.connect(to: target.address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
         } catch {
             // A synchronous failure may already have been reported through the delegate.
             guard case .connecting(let op) = state else { return }
             closeLink()
-            complete(op, .connectError, EngineDevice.reason(error, address: settings.address))
+            complete(op, .connectError, EngineDevice.reason(error, address: target.address))
         }
     }
 
@@ -285,7 +293,7 @@ final class EngineDevice: TLSConnectionDelegate {
     private func send(_ op: Operation) {
         guard var link else { return complete(op, .connectError, FailureReason("connection lost", example: "\(op.kind): no connection to send on")) }
         var op = op
-        guard let template = settings.templates[op.kind] else { preconditionFailure("EngineSettings has a template for every operation") }
+        guard let template = target.templates[op.kind] else { preconditionFailure("EngineSettings has a template for every operation") }
         let close = !settings.keepAlive
         if op.kind.usesPOST, settings.channelBinding, let binding = link.tls.session.channelBinding {
             // The binding exists only now: build and sign the CSR here, as its own phase.
@@ -331,6 +339,7 @@ final class EngineDevice: TLSConnectionDelegate {
         var stamps = op.stamps
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
         worker.record(op.kind, stamps: stamps, outcome: outcome, reason: reason)
+        if worker.targetTallies.count > 1 { worker.tallyTarget(targetIndex, success: outcome == .success2xx) }
         // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
         // mid-response): the next operation must not be sent on it.
         if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {
@@ -592,11 +601,11 @@ final class EngineDevice: TLSConnectionDelegate {
                 return resend(op, after: link)
             }
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
             complete(op, outcome, reason)
         case .connecting(let op), .awaitingResponse(let op):
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
             complete(op, outcome, reason)
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             // An idle connection failed: it is closing, and the next operation opens a new one.

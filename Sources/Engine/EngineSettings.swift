@@ -53,6 +53,9 @@ struct EngineSettings: @unchecked Sendable {
     /// wait for a busy device on each worker before one is dropped.
     var arrivalProcess: ArrivalProcess = .uniform
     var arrivalQueueLimitPerWorker: Int = Profile.defaultArrivalQueueLimit
+    /// Every server devices are spread over, device i on target i mod n (the first is `address`,
+    /// `serverName`, `templates`); set from the run target and its alternates.
+    var targets: [EngineTarget] = []
     /// Local addresses to bind before connecting, device i on address i mod n (empty: the kernel picks).
     var sourceAddresses: [SocketAddress] = []
     /// Which issued certificates get their signature verified against cacerts.

@@ -55,6 +55,8 @@ final class EngineWorker {
     /// arrivals dropped because the queue was full.
     private(set) var lateArrivals = 0
     private(set) var droppedArrivals = 0
+    /// Several targets: measured operations per target (empty for one target).
+    private(set) var targetTallies: [TargetTally] = []
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
@@ -91,6 +93,7 @@ final class EngineWorker {
         self.settings = settings
         self.budget = budget
         metrics = WorkerMetrics(runStartNs: runStartNs)
+        if settings.targets.count > 1 { targetTallies = settings.targets.map { TargetTally(target: $0.description) } }
         // The lifecycle's operations, in order (simplereenroll implies simpleenroll: a device enrolls first).
         for step in settings.steps {
             for op in step.operation == .simplereenroll ? [.simpleenroll, .simplereenroll] : [step.operation]
@@ -252,6 +255,13 @@ final class EngineWorker {
             return
         }
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
+    }
+
+    /// A device's operation on target `index` completed: counted per target when measured.
+    func tallyTarget(_ index: Int, success: Bool) {
+        guard MonotonicTime.nowNs() >= settings.warmupEndNs else { return }
+        targetTallies[index].operations += 1
+        if success { targetTallies[index].succeeded += 1 }
     }
 
     /// An arrival starts its pass now (late or not): counted when in the measured window.

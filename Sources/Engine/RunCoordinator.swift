@@ -37,6 +37,8 @@ public final class RunCoordinator: Sendable {
         /// arrivals dropped because the bounded arrival queue was full (not measured).
         public var lateArrivals = 0
         public var droppedArrivals = 0
+        /// Several targets (`target.urls`): measured operations per target, in the profile's order.
+        public var perTarget: [TargetTally] = []
         /// Every device's key, CSR and issued certificate at the end, with the CA chain (`keepFleet` runs only).
         public var fleet: Fleet?
     }
@@ -180,6 +182,9 @@ public final class RunCoordinator: Sendable {
             say("target: the built-in EST server on \(target.address.ip):\(target.address.port) with a fresh CA (\(serverThreads) thread(s))")
         }
         let client = try ClientSetup.load(plan: plan, target: target)
+        if !target.alternates.isEmpty {
+            say("targets: \(target.all.count) servers (\(target.all.map(\.description).joined(separator: ", "))), devices round-robin by index")
+        }
         if !profile.target.tls.verify { say("tls: server certificate NOT verified (target.tls.verify: false)") }
         let count = RunCoordinator.deviceCount(profile)
         let files = OpenFileLimit.raise()
@@ -228,6 +233,7 @@ public final class RunCoordinator: Sendable {
                                       serials: worker.serials, measuredArrivals: worker.measuredArrivals)
             result.lateArrivals = worker.lateArrivals
             result.droppedArrivals = worker.droppedArrivals
+            result.targetTallies = worker.targetTallies
             if self.keepFleet {
                 result.fleet = credentials.map { FleetDevice(index: $0.index, key: $0.key, csr: Array(pool.csrs[$0.index]), certificate: $0.certificate) }
                 result.caCertificates = worker.caCertificates
@@ -311,6 +317,11 @@ public final class RunCoordinator: Sendable {
         outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
         outcome.lateArrivals = late
         outcome.droppedArrivals = dropped
+        for worker in workers {
+            if outcome.perTarget.isEmpty { outcome.perTarget = worker.targetTallies } else {
+                for (i, tally) in worker.targetTallies.enumerated() { outcome.perTarget[i].merge(tally) }
+            }
+        }
         if keepFleet {
             outcome.fleet = Fleet(devices: workers.flatMap(\.fleet).sorted { $0.index < $1.index },
                                   chain: workers.first { !$0.caCertificates.isEmpty }?.caCertificates ?? fleetChainFallback())

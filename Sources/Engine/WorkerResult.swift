@@ -24,6 +24,8 @@ struct WorkerResult: Sendable {
     /// Open model: measured arrivals that waited for a busy device, and those dropped on a full queue.
     var lateArrivals = 0
     var droppedArrivals = 0
+    /// Several targets: this worker's measured operations per target.
+    var targetTallies: [TargetTally] = []
     /// When the run keeps its fleet: this worker's devices as they ended, and the CA certificates it learned.
     var fleet: [FleetDevice] = []
     var caCertificates: [[UInt8]] = []

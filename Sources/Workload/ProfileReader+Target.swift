@@ -2,11 +2,25 @@
 extension ProfileReader {
     mutating func target(_ node: ProfileNode, at path: String) -> EndpointTarget {
         var target = EndpointTarget()
-        guard let fields = fields(node, at: path, allowed: ["url", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
+        guard let fields = fields(node, at: path, allowed: ["url", "urls", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
             return target
         }
         if let url = string(fields["url"], at: Self.join(path, "url")) {
             target.url = checkedURL(url, at: Self.join(path, "url"))
+        }
+        if let urls = stringList(fields["urls"], at: Self.join(path, "urls")) {
+            // Several servers (a CA cluster without a balancer): devices spread round-robin by index.
+            if fields["url"] != nil {
+                report(path, "url and urls are mutually exclusive; list every server under urls")
+            } else if urls.isEmpty {
+                report(Self.join(path, "urls"), "needs at least one https URL")
+            } else {
+                let checked = urls.enumerated().compactMap { checkedURL($0.element, at: "\(Self.join(path, "urls"))[\($0.offset)]") }
+                if checked.count == urls.count {
+                    target.url = checked[0]
+                    target.urls = checked
+                }
+            }
         }
         if let label = string(fields["caLabel"], at: Self.join(path, "caLabel")) {
             if label.contains("/") || label.contains("?") || label.contains("#") {

@@ -197,6 +197,9 @@ struct RunCommand: ParsableCommand {
         result.tool = tool
         Console.out("--- \(outcome.target)")
         Console.human(ConsoleSummary(result).text)
+        for tally in outcome.perTarget {
+            Console.out("target \(tally.target): \(tally.operations) operation(s), \(tally.succeeded) valid 2xx")
+        }
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
         }

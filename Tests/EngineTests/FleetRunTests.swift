@@ -10,6 +10,7 @@ final class FleetRunTests: XCTestCase {
     func testASavedFleetIsReloadedAndReEnrolledWithItsCertificates() throws {
         let fixture = try EngineFixture(threads: 1)
         defer { fixture.stop() }
+        // A burst of one arrival per device: every device enrolls exactly once.
         let enroll = try fixture.run("""
         devices:
           count: 4
@@ -19,10 +20,10 @@ final class FleetRunTests: XCTestCase {
         lifecycle:
           - op: simpleenroll
         load:
-          closed:
-            devices: 4
+          open:
+            burst:
+              devices: 4
         stop:
-          operations: 4
           durationSeconds: 60
         abort: off
         """, threads: 2, keepFleet: true)
