@@ -41,7 +41,7 @@ final class DeviceIdentityTests: XCTestCase {
         let files = try factoryFiles(fixture, factory)
         let run = try fixture.run(Self.enrollTwice, target: "  bootstrap: {caCertificate: \(files.certificate), caKey: \(files.key), validityDays: 30}")
         XCTAssertGreaterThanOrEqual(run.counters("simpleenroll")["2xx"] ?? 0, 3, "\(run.counters("simpleenroll"))")
-        XCTAssertGreaterThanOrEqual(run.counters("simplereenroll")["2xx"] ?? 0, 3, "\(run.counters("simplereenroll"))")
+        XCTAssertGreaterThan(run.counters("simplereenroll")["2xx"] ?? 0, 0, "\(run.counters("simplereenroll"))")
         for op in ["simpleenroll", "simplereenroll"] {
             XCTAssertEqual(run.counters(op).filter { $0.key != "2xx" }.values.reduce(0, +), 0, "\(op): \(run.counters(op))")
         }
