@@ -287,7 +287,8 @@ public final class RunCoordinator: Sendable {
         var planned: PlannedArrivals?
         if let schedule = plan.arrivalSchedule, stopLevel == .none {
             let stopNs = budget.ranOutNs ?? (stoppedAtDeadline ? settings.deadlineNs ?? end : end)
-            planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads)
+            planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads,
+                                      poisson: profile.arrivals == .poisson)
         }
         var warnings = RunCoordinator.warnings(merged, cpu: cpu, threadWallNs: wallEnd > start ? wallEnd - start : 0,
                                                open: settings.arrivals != nil, planned: planned)
@@ -433,11 +434,13 @@ struct PlannedArrivals: Equatable {
     /// flight per load thread when the stop came.
     let allowance: Int
 
-    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int) {
+    /// `poisson`: the arrivals were a Poisson process, whose count varies by about √count around the
+    /// plan: three standard deviations more are allowed before it is called a shortfall.
+    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int, poisson: Bool = false) {
         let due = { (ns: UInt64) in ns == 0 ? 0 : schedule.arrivalsDue(atNs: ns - 1) }
         count = toNs > fromNs ? max(0, due(toNs) - due(fromNs)) : 0
         seconds = Double(toNs > fromNs ? toNs - fromNs : 0) / 1e9
-        allowance = max(1, threads)
+        allowance = max(1, threads) + (poisson ? Int((3 * Double(count).squareRoot()).rounded(.up)) : 0)
     }
 
     /// The warning when `achieved` arrivals (passes begun and measured) are more than 0.5% under the
