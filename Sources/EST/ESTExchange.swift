@@ -27,13 +27,13 @@ public struct ESTExchange: Sendable {
     }
 
     /// Starts the next exchange: `template` with `body` (nil: none) into `request`, the parser reset.
-    public mutating func begin(_ template: HTTPRequestTemplate, body: [UInt8]?, closeConnection: Bool) {
+    public mutating func begin(_ template: HTTPRequestTemplate, body: [UInt8]?, closeConnection: Bool, fieldLine: [UInt8] = []) {
         response.reset(requestMethod: template.method)
         request.removeAll(keepingCapacity: true)
         if let body {
-            template.encode(body: body, closeConnection: closeConnection, into: &request)
+            template.encode(body: body, closeConnection: closeConnection, fieldLine: fieldLine, into: &request)
         } else {
-            template.encode(closeConnection: closeConnection, into: &request)
+            template.encode(closeConnection: closeConnection, fieldLine: fieldLine, into: &request)
         }
     }
 

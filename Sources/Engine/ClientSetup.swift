@@ -12,6 +12,9 @@ struct ClientSetup {
     /// The bootstrap (manufacturer) certificate chain and key, when the profile names one.
     let bootstrap: (chain: [[UInt8]], key: PKI.PrivateKey)?
     let credentials: HTTP.BasicCredentials?
+    /// Per-device Basic credentials (`user: "dev-{i}"`): device i's `Authorization` field line;
+    /// empty when every device shares `credentials` (or there are none).
+    var deviceAuthorizations: [[UInt8]] = []
 
     init(tlsContext: TLSContext, bootstrap: (chain: [[UInt8]], key: PKI.PrivateKey)? = nil, credentials: HTTP.BasicCredentials? = nil) {
         self.tlsContext = tlsContext
@@ -24,7 +27,11 @@ struct ClientSetup {
     static func load(plan: RunPlan, target: RunTarget) throws(RunCoordinator.RunError) -> ClientSetup {
         let profile = plan.profile
         var credentials: HTTP.BasicCredentials?
-        if let basic = profile.target.basic {
+        var authorizations: [[UInt8]] = []
+        if let basic = profile.target.basic, basic.isPerDevice {
+            // Indexed by global device index: a shard's devices run from plan.deviceRange.lowerBound.
+            authorizations = try deviceAuthorizations(plan: plan, count: plan.deviceRange.upperBound)
+        } else if let basic = profile.target.basic {
             let secret: String?
             do { secret = try plan.basicPassword() } catch { throw .setup("\(error)") }
             guard let password = secret else { throw .setup("no password for \(basic.user)") }
@@ -32,7 +39,37 @@ struct ClientSetup {
         }
         let context: TLSContext
         do { context = try TLSContext(configuration(profile, trust: target.trust)) } catch { throw .setup("TLS settings: \(error)") }
-        return ClientSetup(tlsContext: context, bootstrap: try bootstrap(profile), credentials: credentials)
+        var setup = ClientSetup(tlsContext: context, bootstrap: try bootstrap(profile), credentials: credentials)
+        setup.deviceAuthorizations = authorizations
+        return setup
+    }
+
+    /// Device i's `Authorization` field line for `count` devices: the user pattern expanded, the
+    /// password from line i of the source (or its only line, shared). Errors name the line, never a password.
+    static func deviceAuthorizations(plan: RunPlan, count: Int,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws(RunCoordinator.RunError) -> [[UInt8]] {
+        guard let basic = plan.profile.target.basic else { return [] }
+        let pattern: FieldPattern
+        do { pattern = try FieldPattern(basic.user) } catch { throw .setup("target.credentials.basic.user: \(error)") }
+        let text: String?
+        do { text = try plan.basicPassword(environment: environment) } catch { throw .setup("\(error)") }
+        guard let text else { throw .setup("no password for \(basic.user)") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let source = basic.password.sourceDescription
+        guard lines.count == 1 || lines.count >= count else {
+            throw .setup("target.credentials.basic: \(source) holds \(lines.count) password line(s); \(count) device(s) need one line each "
+                         + "(line i for device i) or a single line they all share")
+        }
+        var out: [[UInt8]] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            let line = lines.count == 1 ? lines[0] : lines[i]
+            guard !line.isEmpty else { throw .setup("target.credentials.basic: line \(i + 1) of \(source) is empty; every device needs a password") }
+            do { out.append(try HTTP.BasicCredentials(user: pattern.expand(i), password: String(line)).fieldLine) } catch {
+                throw .setup("target.credentials.basic: device \(i) (line \(lines.count == 1 ? 1 : i + 1) of \(source)): \(error)")
+            }
+        }
+        return out
     }
 
     /// The profile's TLS policy with the target's trust: pure, so it is tested without a context.
@@ -61,7 +98,7 @@ struct ClientSetup {
     /// The profile's bootstrap certificate (PEM chain) and key (PEM), loaded once; a key that is not
     /// the first certificate's is refused here, before anything runs.
     static func bootstrap(_ profile: Profile) throws(RunCoordinator.RunError) -> (chain: [[UInt8]], key: PKI.PrivateKey)? {
-        guard let identity = profile.target.bootstrap else { return nil }
+        guard let identity = profile.target.bootstrap?.shared else { return nil }
         let text: String
         do { text = try String(contentsOfFile: identity.certificatePath, encoding: .utf8) } catch {
             throw .setup("target.bootstrap.certificate \(identity.certificatePath): cannot read it")

@@ -13,6 +13,11 @@ final class DeviceCredentials {
     var fullCMCBody: [UInt8]?
     /// The CSR's subject (DER Name), to compare with what the CA issued.
     let requestedSubject: [UInt8]
+    /// The device's own bootstrap identity (factory-minted or from a directory), presented until it
+    /// holds `certificate`; nil: the run's shared one, if any.
+    var bootstrap: (chain: [[UInt8]], key: PrivateKey)?
+    /// The device's own `Authorization` field line (per-device Basic credentials); empty: none or shared.
+    var authorization: [UInt8] = []
 
     /// Fails when the pool's CSR does not parse (a damaged pool file).
     init(index: Int, key: PrivateKey, csr: ArraySlice<UInt8>) throws {

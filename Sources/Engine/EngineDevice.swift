@@ -63,6 +63,9 @@ final class EngineDevice: TLSConnectionDelegate {
 
     unowned let worker: EngineWorker
     let credentials: DeviceCredentials
+    /// The server this device talks to (round-robin by index over the run's targets), and its position.
+    let target: EngineTarget
+    let targetIndex: Int
     private(set) var state = State.parked
     private var link: Link?
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
@@ -86,6 +89,11 @@ final class EngineDevice: TLSConnectionDelegate {
     init(worker: EngineWorker, credentials: DeviceCredentials) throws(UVError) {
         self.worker = worker
         self.credentials = credentials
+        let targets = worker.settings.targets
+        targetIndex = targets.isEmpty ? 0 : credentials.index % targets.count
+        target = targets.isEmpty
+            ? EngineTarget(address: worker.settings.address, serverName: worker.settings.serverName, templates: worker.settings.templates, description: "")
+            : targets[targetIndex]
         // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
         draws = SplitMix64(seed: SplitMix64.mix(worker.settings.seed ^ SplitMix64.mix(UInt64(credentials.index) &+ 1)))
         wait = try EventLoop.Timer(loop: worker.loop) {}
@@ -249,7 +257,7 @@ final class EngineDevice: TLSConnectionDelegate {
         let resume = settings.resumes && sessionIdentity == identity ? session : nil
         let connection: TLSConnection
         do {
-            connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: settings.serverName,
+            connection = try TLSConnection(loop: worker.loop, context: settings.tlsContext, serverName: target.serverName,
                                            resuming: resume)
         } catch {
             return complete(op, .connectError, FailureReason("socket", example: "\(error)"))
@@ -257,7 +265,7 @@ final class EngineDevice: TLSConnectionDelegate {
         do {
             if let identity {
                 try connection.session.useCertificate(chain: [identity], key: credentials.key)
-            } else if let bootstrap = settings.bootstrap {
+            } else if let bootstrap = credentials.bootstrap ?? settings.bootstrap {
                 try connection.session.useCertificate(chain: bootstrap.chain, key: bootstrap.key)
             }
         } catch {
@@ -271,12 +279,13 @@ final class EngineDevice: TLSConnectionDelegate {
         state = .connecting(op)
         arm(timeout, ns: timeoutNs(op.kind))
         do {
-            try connection.connect(to: settings.address)
+            let sources = settings.sourceAddresses
+            try connection.connect(to: target.address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
         } catch {
             // A synchronous failure may already have been reported through the delegate.
             guard case .connecting(let op) = state else { return }
             closeLink()
-            complete(op, .connectError, EngineDevice.reason(error, address: settings.address))
+            complete(op, .connectError, EngineDevice.reason(error, address: target.address))
         }
     }
 
@@ -284,7 +293,7 @@ final class EngineDevice: TLSConnectionDelegate {
     private func send(_ op: Operation) {
         guard var link else { return complete(op, .connectError, FailureReason("connection lost", example: "\(op.kind): no connection to send on")) }
         var op = op
-        guard let template = settings.templates[op.kind] else { preconditionFailure("EngineSettings has a template for every operation") }
+        guard let template = target.templates[op.kind] else { preconditionFailure("EngineSettings has a template for every operation") }
         let close = !settings.keepAlive
         if op.kind.usesPOST, settings.channelBinding, let binding = link.tls.session.channelBinding {
             // The binding exists only now: build and sign the CSR here, as its own phase.
@@ -295,7 +304,7 @@ final class EngineDevice: TLSConnectionDelegate {
                                                       challengePassword: Base64.encodeString(binding.bytes, lineLength: 0))
                 let body = op.kind == .fullcmc ? try CMCRequest.fullPKIRequest(csr: csr, signer: signer) : csr
                 op.stamps.signDoneNs = MonotonicTime.nowNs()
-                exchange.begin(template, body: ESTBody.encode(body), closeConnection: close)
+                exchange.begin(template, body: ESTBody.encode(body), closeConnection: close, fieldLine: credentials.authorization)
             } catch {
                 worker.clientFailure("channel-bound CSR for device \(credentials.index): \(error)")
                 return complete(op, .tlsError(alert: "channel_binding"),
@@ -303,13 +312,13 @@ final class EngineDevice: TLSConnectionDelegate {
             }
         } else if op.kind == .fullcmc {
             do {
-                exchange.begin(template, body: try fullCMCBody(), closeConnection: close)
+                exchange.begin(template, body: try fullCMCBody(), closeConnection: close, fieldLine: credentials.authorization)
             } catch {
                 worker.clientFailure("CMC request for device \(credentials.index): \(error)")
                 return complete(op, .protocolDeviation, FailureReason("CMC request not built", example: "device \(credentials.index): \(error)"))
             }
         } else {
-            exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close)
+            exchange.begin(template, body: op.kind.usesPOST ? credentials.csrBody : nil, closeConnection: close, fieldLine: credentials.authorization)
         }
         link.operations += 1
         self.link = link
@@ -330,6 +339,7 @@ final class EngineDevice: TLSConnectionDelegate {
         var stamps = op.stamps
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
         worker.record(op.kind, stamps: stamps, outcome: outcome, reason: reason)
+        if worker.targetTallies.count > 1 { worker.tallyTarget(targetIndex, success: outcome == .success2xx) }
         // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
         // mid-response): the next operation must not be sent on it.
         if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {
@@ -591,11 +601,11 @@ final class EngineDevice: TLSConnectionDelegate {
                 return resend(op, after: link)
             }
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
             complete(op, outcome, reason)
         case .connecting(let op), .awaitingResponse(let op):
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: settings.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
             complete(op, outcome, reason)
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             // An idle connection failed: it is closing, and the next operation opens a new one.

@@ -1,4 +1,5 @@
 import EST
+import EventLoop
 import HTTP
 import PKI
 import Workload
@@ -50,6 +51,17 @@ extension EngineSettings {
             arrivals: arrivals,
             drainLimitNs: Self.ns(seconds: profile.stop.drainSeconds),
             signatureChecks: profile.signatureChecks)
+        arrivalProcess = profile.arrivals
+        for t in target.all {
+            targets.append(EngineTarget(address: t.address, serverName: t.serverName,
+                                        templates: try Self.templates(target: t, credentials: client.credentials), description: t.description))
+        }
+        for ip in profile.sourceAddresses?.addresses ?? [] {
+            do { sourceAddresses.append(try SocketAddress(ip: ip, port: 0)) } catch {
+                throw .setup("sourceAddresses: \(ip) is not an address this machine can bind: \(error)")
+            }
+        }
+        arrivalQueueLimitPerWorker = (profile.arrivalQueueLimit + threads - 1) / threads
     }
 
     /// Steps with their repeats unrolled, each with its think time; the closed model's think time

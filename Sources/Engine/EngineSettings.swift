@@ -49,6 +49,15 @@ struct EngineSettings: @unchecked Sendable {
     /// How long operations on the wire may finish after a stop (the duration deadline, a first
     /// SIGINT, a spent operation budget) before they are cut off.
     var drainLimitNs: UInt64 = EngineSettings.defaultDrainLimitNs
+    /// Open model: how arrivals are spaced (uniform or a seeded Poisson process), and how many may
+    /// wait for a busy device on each worker before one is dropped.
+    var arrivalProcess: ArrivalProcess = .uniform
+    var arrivalQueueLimitPerWorker: Int = Profile.defaultArrivalQueueLimit
+    /// Every server devices are spread over, device i on target i mod n (the first is `address`,
+    /// `serverName`, `templates`); set from the run target and its alternates.
+    var targets: [EngineTarget] = []
+    /// Local addresses to bind before connecting, device i on address i mod n (empty: the kernel picks).
+    var sourceAddresses: [SocketAddress] = []
     /// Which issued certificates get their signature verified against cacerts.
     var signatureChecks: SignatureChecks = .sample
 

@@ -51,6 +51,12 @@ final class EngineWorker {
     private(set) var cpuNs: UInt64 = 0
     /// Open model: passes begun after the warm-up and before the stop (arrivals started in the measured window).
     private(set) var measuredArrivals = 0
+    /// Open model, measured window: arrivals that waited in the queue for a busy device (late), and
+    /// arrivals dropped because the queue was full.
+    private(set) var lateArrivals = 0
+    private(set) var droppedArrivals = 0
+    /// Several targets: measured operations per target (empty for one target).
+    private(set) var targetTallies: [TargetTally] = []
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
@@ -87,6 +93,7 @@ final class EngineWorker {
         self.settings = settings
         self.budget = budget
         metrics = WorkerMetrics(runStartNs: runStartNs)
+        if settings.targets.count > 1 { targetTallies = settings.targets.map { TargetTally(target: $0.description) } }
         // The lifecycle's operations, in order (simplereenroll implies simpleenroll: a device enrolls first).
         for step in settings.steps {
             for op in step.operation == .simplereenroll ? [.simpleenroll, .simplereenroll] : [step.operation]
@@ -118,7 +125,8 @@ final class EngineWorker {
     func run() {
         active = devices.count
         if let arrivals = settings.arrivals?[index] {
-            dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices)
+            dispatcher = OpenModelDispatcher(arrivals: arrivals, runStartNs: runStartNs, devices: devices, process: settings.arrivalProcess,
+                                             seed: settings.seed, queueLimit: settings.arrivalQueueLimitPerWorker)
             do {
                 let s = try PreciseTimer(loop: loop) {}
                 s.handler = { [unowned self] in self.arrivalsDue() }
@@ -224,10 +232,15 @@ final class EngineWorker {
     private func arrivalsDue() {
         let now = MonotonicTime.nowNs()
         while phase == .running, let dispatch = dispatcher?.takeDue(nowNs: now) {
-            if case .start(let device, let scheduledNs) = dispatch {
+            switch dispatch {
+            case .start(let device, let scheduledNs):
                 countArrival(nowNs: now)
                 progress.arrivalStarted(lagNs: now > scheduledNs ? now - scheduledNs : 0)
                 device.startPass(scheduledNs: scheduledNs)
+            case .queued:
+                break
+            case .dropped(let scheduledNs):
+                if scheduledNs >= settings.warmupEndNs { droppedArrivals += 1 }
             }
         }
         scheduleNextArrival()
@@ -240,10 +253,18 @@ final class EngineWorker {
             let now = MonotonicTime.nowNs()
             countArrival(nowNs: now)
             progress.arrivalStarted(lagNs: now > scheduledNs ? now - scheduledNs : 0)
+            if scheduledNs >= settings.warmupEndNs { lateArrivals += 1 }
             device.queuePass(scheduledNs: scheduledNs)
             return
         }
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
+    }
+
+    /// A device's operation on target `index` completed: counted per target when measured.
+    func tallyTarget(_ index: Int, success: Bool) {
+        guard MonotonicTime.nowNs() >= settings.warmupEndNs else { return }
+        targetTallies[index].operations += 1
+        if success { targetTallies[index].succeeded += 1 }
     }
 
     /// An arrival starts its pass now (late or not): counted when in the measured window.

@@ -36,6 +36,14 @@ public final class RunCoordinator: Sendable {
         /// Wall clock when the run's clock started (after the devices were made and any wait for a
         /// common start): where a shard's timeline second 0 lies, for the merge.
         public var clockStartedAt = Date(timeIntervalSince1970: 0)
+        /// Open model, measured window: arrivals that waited for a busy device (started late), and
+        /// arrivals dropped because the bounded arrival queue was full (not measured).
+        public var lateArrivals = 0
+        public var droppedArrivals = 0
+        /// Several targets (`target.urls`): measured operations per target, in the profile's order.
+        public var perTarget: [TargetTally] = []
+        /// Every device's key, CSR and issued certificate at the end, with the CA chain (`keepFleet` runs only).
+        public var fleet: Fleet?
     }
 
     /// Why a plan cannot run (in this build or on this machine).
@@ -61,6 +69,8 @@ public final class RunCoordinator: Sendable {
     let generationProgress: GenerationProgress
     /// Devices made before (a capacity search makes them once for all its steps); nil: made by `run`.
     let pool: CSRPool?
+    /// Hand back every device's key and certificate at the end (`run --save-fleet`).
+    let keepFleet: Bool
     /// How far a stop has been asked to go, and the workers running now — under one lock, so a
     /// worker registering late gets the level in force and a level never goes back.
     private let stopState = Mutex(StopState())
@@ -146,14 +156,16 @@ public final class RunCoordinator: Sendable {
     ///   - target: where the load goes (the executable starts the built-in server, if any).
     ///   - say: the engine's only way to the console.
     ///   - generationProgress: shows the progress of generating device keys and CSRs.
+    ///   - keepFleet: the outcome carries every device's key and certificate (`Outcome.fleet`).
     public convenience init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
-                            generationProgress: @escaping GenerationProgress = { _, _ in {} }) {
-        self.init(plan: plan, target: target, threads: threads, say: say, generationProgress: generationProgress, pool: nil)
+                            generationProgress: @escaping GenerationProgress = { _, _ in {} }, keepFleet: Bool = false) {
+        self.init(plan: plan, target: target, threads: threads, say: say, generationProgress: generationProgress, pool: nil, keepFleet: keepFleet)
     }
 
     /// - Parameter pool: devices already made (at least `deviceCount(plan.profile)` of them).
     init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,
-         generationProgress: @escaping GenerationProgress, pool: CSRPool?) {
+         generationProgress: @escaping GenerationProgress, pool: CSRPool?, keepFleet: Bool = false) {
+        self.keepFleet = keepFleet
         self.plan = plan
         self.target = target
         self.threads = max(1, threads)
@@ -176,14 +188,25 @@ public final class RunCoordinator: Sendable {
             say("target: the built-in EST server on \(target.address.ip):\(target.address.port) with a fresh CA (\(serverThreads) thread(s))")
         }
         let client = try ClientSetup.load(plan: plan, target: target)
+        if !target.alternates.isEmpty {
+            say("targets: \(target.all.count) servers (\(target.all.map(\.description).joined(separator: ", "))), devices round-robin by index")
+        }
         if !profile.target.tls.verify { say("tls: server certificate NOT verified (target.tls.verify: false)") }
         if let problem = plan.shardProblem { throw .unsupported(problem) }
         // Global device indices of this process (its shard's slice); pool entry of device range.lowerBound + j.
         let range = plan.deviceRange
         let count = range.count
+        let files = OpenFileLimit.raise()
+        if files.after > files.before { say("open files: limit raised from \(files.before) to \(files.after)") }
+        if files.after > 0 && UInt64(count) + 64 > files.after {
+            say("open files: \(count) device(s) may need more sockets than the limit of \(files.after) (ulimit -n): connections past it fail with EMFILE")
+        }
         let pool: CSRPool
         let poolOffset: Int
         if let given = self.pool { (pool, poolOffset) = (given, 0) } else { (pool, poolOffset) = try devices(range: range) }
+        let bootstraps = try DeviceBootstraps.make(profile, pool: pool, poolOffset: poolOffset, firstIndex: range.lowerBound, count: count,
+                                                   threads: WorkerThreads.coreCount)
+        if let bootstraps { say("bootstrap: \(bootstraps.identities.count) per-device identit\(bootstraps.identities.count == 1 ? "y" : "ies")") }
         try beforeStart()
 
         let start = MonotonicTime.nowNs()
@@ -201,9 +224,15 @@ public final class RunCoordinator: Sendable {
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
             // Device w, w + T, w + 2T, ... : each worker's credentials are made on its own thread.
             let worker: EngineWorker
+            let credentials: [DeviceCredentials]
             do {
-                let credentials = try stride(from: w, to: count, by: threads).map {
-                    try DeviceCredentials(index: range.lowerBound + $0, key: pool.keys[poolOffset + $0], csr: pool.csrs[poolOffset + $0])
+                credentials = try stride(from: w, to: count, by: threads).map {
+                    let device = try DeviceCredentials(index: range.lowerBound + $0, key: pool.keys[poolOffset + $0],
+                                                       csr: pool.csrs[poolOffset + $0])
+                    device.bootstrap = bootstraps?.identities[$0]
+                    device.certificate = pool.certificate(at: poolOffset + $0)
+                    if !client.deviceAuthorizations.isEmpty { device.authorization = client.deviceAuthorizations[range.lowerBound + $0] }
+                    return device
                 }
                 worker = try EngineWorker(index: w, settings: settings, budget: budget, progress: self.progress, runStartNs: start,
                                           credentials: credentials)
@@ -212,10 +241,18 @@ public final class RunCoordinator: Sendable {
             }
             self.register(worker.stopHandle)
             worker.run()
-            return .success(WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
-                                         lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
-                                         clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
-                                         serials: worker.serials, measuredArrivals: worker.measuredArrivals))
+            var result = WorkerResult(metrics: worker.metrics, tls: worker.tls, cpuNs: worker.cpuNs, findings: worker.findings,
+                                      lastRecordNs: worker.lastRecordNs, cutOff: worker.cutOff,
+                                      clientFailures: worker.clientFailures, firstClientFailure: worker.firstClientFailure,
+                                      serials: worker.serials, measuredArrivals: worker.measuredArrivals)
+            result.lateArrivals = worker.lateArrivals
+            result.droppedArrivals = worker.droppedArrivals
+            result.targetTallies = worker.targetTallies
+            if self.keepFleet {
+                result.fleet = credentials.map { FleetDevice(index: $0.index, key: $0.key, csr: Array(pool.csrs[$0.index]), certificate: $0.certificate) }
+                result.caCertificates = worker.caCertificates
+            }
+            return .success(result)
         }
         monitor.set()
         var workers: [WorkerResult] = []
@@ -265,7 +302,7 @@ public final class RunCoordinator: Sendable {
         if let schedule = plan.arrivalSchedule, stopLevel == .none {
             let stopNs = budget.ranOutNs ?? (stoppedAtDeadline ? settings.deadlineNs ?? end : end)
             planned = PlannedArrivals(schedule: schedule, fromNs: warmupNs, toNs: stopNs > start ? stopNs - start : 0, threads: threads,
-                                      shard: plan.shard)
+                                      shard: plan.shard, poisson: profile.arrivals == .poisson)
         }
         var warnings = RunCoordinator.warnings(merged, cpu: cpu, threadWallNs: wallEnd > start ? wallEnd - start : 0,
                                                open: settings.arrivals != nil, planned: planned)
@@ -277,6 +314,15 @@ public final class RunCoordinator: Sendable {
         if serials.isFull {
             warnings.append("more than \(IssuedSerials.limit) certificates on one load thread: later serial numbers were not checked for duplicates")
         }
+        let late = workers.reduce(0) { $0 + $1.lateArrivals }
+        let dropped = workers.reduce(0) { $0 + $1.droppedArrivals }
+        if dropped > 0 {
+            warnings.append("\(dropped) arrival(s) dropped: every device was busy and the arrival queue was full (load.open.queueLimit "
+                            + "\(profile.arrivalQueueLimit) across \(threads) load thread(s)); dropped arrivals are not measured: add devices (devices.count) or lower the rate")
+        }
+        if late > 0 {
+            warnings.append("\(late) arrival(s) started late, after waiting for a busy device (their latency counts from the intended start)")
+        }
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")
         }
@@ -284,8 +330,33 @@ public final class RunCoordinator: Sendable {
                               target: target.description, interrupted: stopped.interrupted, workerCPUNs: cpu,
                               warnings: warnings, findings: findings, cutOff: cutOff, abort: stopped.abort)
         outcome.measuredArrivals = workers.reduce(0) { $0 + $1.measuredArrivals }
+        outcome.lateArrivals = late
+        outcome.droppedArrivals = dropped
+        for worker in workers {
+            if outcome.perTarget.isEmpty { outcome.perTarget = worker.targetTallies } else {
+                for (i, tally) in worker.targetTallies.enumerated() { outcome.perTarget[i].merge(tally) }
+            }
+        }
+        if keepFleet {
+            outcome.fleet = Fleet(devices: workers.flatMap(\.fleet).sorted { $0.index < $1.index },
+                                  chain: workers.first { !$0.caCertificates.isEmpty }?.caCertificates ?? fleetChainFallback())
+        }
         outcome.clockStartedAt = clockStartedAt
         return outcome
+    }
+
+    /// The chain a saved fleet names when no cacerts answer was seen: the run's own trust anchors
+    /// (the built-in server's root, or the caBundle file's certificates — not the system store).
+    private func fleetChainFallback() -> [[UInt8]] {
+        switch target.trust {
+        case .certificates(let certificates): return certificates
+        case .file(let path) where path != RunTarget.systemTrustFile:
+            do { return try PEM.decodeAll(try String(contentsOfFile: path, encoding: .utf8), label: "CERTIFICATE") } catch {
+                say("fleet: the chain is left empty: caBundle \(path) could not be read again: \(error)")
+                return []
+            }
+        case .file: return []
+        }
     }
 
     /// Keys and CSRs for the devices `range` (global indices): from the profile's pool file (entry i
@@ -294,6 +365,17 @@ public final class RunCoordinator: Sendable {
     func devices(range: Range<Int>) throws(RunError) -> (CSRPool, Int) {
         let count = range.count
         let profile = plan.profile
+        if case .fleet(let path) = profile.devices.source {
+            let started = MonotonicTime.nowNs()
+            let pool: CSRPool
+            do { pool = try Fleet.load(path: path).pool(loadNs: MonotonicTime.nowNs() - started) } catch { throw .setup("devices.fleet: \(error)") }
+            guard pool.count >= range.upperBound else {
+                throw .setup("devices.fleet \(path) holds \(pool.count) devices; the profile needs \(range.upperBound) (devices.count or load.closed.devices at most \(pool.count))")
+            }
+            let enrolled = range.filter { pool.certificate(at: $0) != nil }.count
+            say("fleet: \(count) of \(pool.count) \(pool.header.keyType) device(s) from \(path), \(enrolled) with an issued certificate (loaded in \(pool.loadNs / 1_000_000) ms)")
+            return (pool, range.lowerBound)
+        }
         if case .poolFile(let path) = profile.devices.source {
             let pool: CSRPool
             do { pool = try CSRPool.load(path: path) } catch { throw .setup("\(error)") }
@@ -369,12 +451,14 @@ struct PlannedArrivals: Equatable {
     /// flight per load thread when the stop came.
     let allowance: Int
 
-    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int, shard: Shard? = nil) {
+    /// `poisson`: the arrivals were a Poisson process, whose count varies by about √count around the
+    /// plan: three standard deviations more are allowed before it is called a shortfall.
+    init(schedule: ArrivalSchedule, fromNs: UInt64, toNs: UInt64, threads: Int, shard: Shard? = nil, poisson: Bool = false) {
         let all = { (ns: UInt64) in ns == 0 ? 0 : schedule.arrivalsDue(atNs: ns - 1) }
         let due = { (ns: UInt64) in shard.map { s in s.arrivals(ofFirst: all(ns)) } ?? all(ns) }
         count = toNs > fromNs ? max(0, due(toNs) - due(fromNs)) : 0
         seconds = Double(toNs > fromNs ? toNs - fromNs : 0) / 1e9
-        allowance = max(1, threads)
+        allowance = max(1, threads) + (poisson ? Int((3 * Double(count).squareRoot()).rounded(.up)) : 0)
     }
 
     /// The warning when `achieved` arrivals (passes begun and measured) are more than 0.5% under the

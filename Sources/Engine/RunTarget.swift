@@ -32,6 +32,8 @@ public struct RunTarget: Sendable {
     public var isBuiltInServer: Bool
     /// The built-in server's thread count, for the console (nil for another server).
     public var serverThreads: Int?
+    /// Further servers (`target.urls` after the first): device i goes to target i mod (1 + count).
+    public var alternates: [RunTarget] = []
 
     /// - Parameters:
     ///   - hostField: nil: the server name (an IPv6 address in brackets) with the port unless 443.
@@ -60,10 +62,20 @@ public struct RunTarget: Sendable {
         do { parsed = try HTTPSURL(parsing: url) } catch { throw .setup("target.url: \(error)") }
         let address: SocketAddress
         do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
-        return RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
-                         trust: .file(profile.target.caBundlePath ?? systemTrustFile),
-                         label: profile.target.caLabel, description: url, hostField: parsed.hostField, pathPrefix: parsed.path)
+        var target = RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
+                               trust: .file(profile.target.caBundlePath ?? systemTrustFile),
+                               label: profile.target.caLabel, description: url, hostField: parsed.hostField, pathPrefix: parsed.path)
+        for other in profile.target.urls.dropFirst() {
+            var single = profile
+            single.target.url = other
+            single.target.urls = []
+            target.alternates.append(try resolving(single))
+        }
+        return target
     }
+
+    /// This target and its alternates, in device order.
+    public var all: [RunTarget] { [self] + alternates }
 
     /// The built-in server listening on `address` (127.0.0.1), trusting its fresh root.
     public static func builtInServer(address: SocketAddress, root: [UInt8], label: String?, threads: Int) -> RunTarget {

@@ -1,5 +1,6 @@
 import EST
 import Metrics
+import PKI
 
 /// What one worker hands back after its thread joined: its measurements, what its handshakes
 /// negotiated, the deviations it accepted, and its own accounts (CPU, what a stop cut off).
@@ -20,4 +21,12 @@ struct WorkerResult: Sendable {
     let serials: IssuedSerials
     /// Open model: arrivals started in the measured window.
     var measuredArrivals = 0
+    /// Open model: measured arrivals that waited for a busy device, and those dropped on a full queue.
+    var lateArrivals = 0
+    var droppedArrivals = 0
+    /// Several targets: this worker's measured operations per target.
+    var targetTallies: [TargetTally] = []
+    /// When the run keeps its fleet: this worker's devices as they ended, and the CA certificates it learned.
+    var fleet: [FleetDevice] = []
+    var caCertificates: [[UInt8]] = []
 }

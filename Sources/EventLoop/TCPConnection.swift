@@ -90,17 +90,25 @@ public final class TCPConnection: LoopHandle {
     /// with `.refused`, `.timedOut(.connect)`, ...), never from inside this call. `timeoutNs`
     /// nil means the kernel's own limit. Throws only if the timeout timer cannot be set up (the
     /// connection is then closing).
-    public func connect(to address: SocketAddress, timeoutNs: UInt64? = nil) throws(UVError) {
+    /// `source`: the local address to bind first (port 0: any), so that many connections to one
+    /// server address spread over several source addresses' ephemeral ports; a bind failure is
+    /// reported like a connect failure (through the delegate, as `bind`).
+    public func connect(to address: SocketAddress, from source: SocketAddress? = nil, timeoutNs: UInt64? = nil) throws(UVError) {
         precondition(state == .idle, "connect on a connection that is not fresh")
         state = .connecting
         connectStartNs = MonotonicTime.nowNs()
-        let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
-        let rc = try address.withSockAddr { uv_tcp_connect(request, tcp, $0, onConnect) }
-        do {
-            try uvCheck(rc, .connect)
-        } catch {
-            request.deallocate()
-            deferredConnectError = error
+        if let source {
+            do { try uvCheck(try source.withSockAddr { uv_tcp_bind(tcp, $0, 0) }, .bind) } catch { deferredConnectError = error }
+        }
+        if deferredConnectError == nil {
+            let request = UnsafeMutablePointer<uv_connect_t>.allocate(capacity: 1)
+            let rc = try address.withSockAddr { uv_tcp_connect(request, tcp, $0, onConnect) }
+            do {
+                try uvCheck(rc, .connect)
+            } catch {
+                request.deallocate()
+                deferredConnectError = error
+            }
         }
         guard let delayNs = deferredConnectError == nil ? timeoutNs : 0 else { return }
         do {

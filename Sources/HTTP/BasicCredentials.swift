@@ -13,4 +13,8 @@ public struct BasicCredentials: Sendable, Equatable {
         let encoded = Self.base64(Array(user.utf8) + [HTTPSyntax.colon] + Array(password.utf8))
         fieldValue = "Basic " + String(decoding: encoded, as: UTF8.self)
     }
+
+    /// The whole field line, `Authorization: Basic …` CRLF: what a request template copies for a
+    /// device with its own credentials.
+    public var fieldLine: [UInt8] { Array("Authorization: \(fieldValue)\r\n".utf8) }
 }

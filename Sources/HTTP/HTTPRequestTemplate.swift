@@ -52,8 +52,11 @@ public struct HTTPRequestTemplate: Sendable {
 
     /// Appends the request with `body` to `buffer` (it does not clear it: requests can be pipelined).
     /// `Content-Length` is written when there is a body, and always for POST/PUT/PATCH.
-    public func encode(body: UnsafeRawBufferPointer, closeConnection: Bool = false, into buffer: inout [UInt8]) {
+    /// `fieldLine`: one more complete field line (`Name: value` CRLF), e.g. a device's own
+    /// `BasicCredentials.fieldLine` on a template built without credentials; copied, not re-encoded.
+    public func encode(body: UnsafeRawBufferPointer, closeConnection: Bool = false, fieldLine: [UInt8] = [], into buffer: inout [UInt8]) {
         buffer.append(contentsOf: prefix)
+        buffer.append(contentsOf: fieldLine)
         if closeConnection {
             HTTPSyntax.append("Connection: close\r\n", to: &buffer)
         } else {
@@ -68,12 +71,12 @@ public struct HTTPRequestTemplate: Sendable {
         buffer.append(contentsOf: body)
     }
 
-    public func encode(body: [UInt8], closeConnection: Bool = false, into buffer: inout [UInt8]) {
-        body.withUnsafeBytes { encode(body: $0, closeConnection: closeConnection, into: &buffer) }
+    public func encode(body: [UInt8], closeConnection: Bool = false, fieldLine: [UInt8] = [], into buffer: inout [UInt8]) {
+        body.withUnsafeBytes { encode(body: $0, closeConnection: closeConnection, fieldLine: fieldLine, into: &buffer) }
     }
 
     /// A request without body (GET, or POST with `Content-Length: 0`).
-    public func encode(closeConnection: Bool = false, into buffer: inout [UInt8]) {
-        encode(body: UnsafeRawBufferPointer(start: nil, count: 0), closeConnection: closeConnection, into: &buffer)
+    public func encode(closeConnection: Bool = false, fieldLine: [UInt8] = [], into buffer: inout [UInt8]) {
+        encode(body: UnsafeRawBufferPointer(start: nil, count: 0), closeConnection: closeConnection, fieldLine: fieldLine, into: &buffer)
     }
 }

@@ -9,13 +9,19 @@ public final class CSRPool: Sendable {
     public let keys: [PrivateKey]
     /// Wall time of the load, for the keys/s figure.
     public let loadNs: UInt64
+    /// Devices loaded from a fleet: the certificate each was issued (DER; nil: none). Empty for a pool.
+    public let certificates: [[UInt8]?]
 
-    init(header: PoolFile.Header, csrs: [ArraySlice<UInt8>], keys: [PrivateKey], loadNs: UInt64) {
+    init(header: PoolFile.Header, csrs: [ArraySlice<UInt8>], keys: [PrivateKey], loadNs: UInt64, certificates: [[UInt8]?] = []) {
         self.header = header
         self.csrs = csrs
         self.keys = keys
         self.loadNs = loadNs
+        self.certificates = certificates
     }
+
+    /// Device `index`'s issued certificate, when it came from a fleet and had one.
+    public func certificate(at index: Int) -> [UInt8]? { index < certificates.count ? certificates[index] : nil }
 
     public var count: Int { csrs.count }
 

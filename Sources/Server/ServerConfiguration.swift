@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var authentication: Authentication = .none
     /// CSRs must carry the connection's tls-unique / tls-exporter value in challengePassword.
     public var requireChannelBinding = false
+    /// Further CA certificates (DER) whose certificates are accepted as TLS client certificates,
+    /// beside the server's own CA: e.g. a factory CA that signed the devices' bootstrap identities.
+    public var clientCAs: [[UInt8]] = []
     /// user → password for Basic authentication.
     public var users: [String: String] = [:]
     /// CA labels served besides the unlabeled path (empty: no labels).

@@ -48,8 +48,8 @@ public final class TLSConnection {
         tcp.delegate = self
     }
 
-    public func connect(to address: SocketAddress, timeoutNs: UInt64? = nil) throws(TLSConnectionError) {
-        do { try tcp.connect(to: address, timeoutNs: timeoutNs) } catch { throw .transport(error) }
+    public func connect(to address: SocketAddress, from source: SocketAddress? = nil, timeoutNs: UInt64? = nil) throws(TLSConnectionError) {
+        do { try tcp.connect(to: address, from: source, timeoutNs: timeoutNs) } catch { throw .transport(error) }
     }
 
     /// Sends plaintext; before the handshake finishes it is held and sent right after.

@@ -68,7 +68,13 @@ public struct ArrivalSchedule: Sendable, Equatable {
     public func intendedStartSeconds(arrival k: Int) -> Double? {
         guard k >= 0 else { return nil }
         if let burst { return k < burst ? 0 : nil }
-        let target = Double(k)
+        return intendedStartSeconds(operational: Double(k))
+    }
+
+    /// The time t (seconds from the run's start) at which Λ(t) = `target`, for a fractional target
+    /// (Poisson arrivals); nil past the end. A burst has no rate to invert: nil.
+    public func intendedStartSeconds(operational target: Double) -> Double? {
+        guard target >= 0, burst == nil else { return nil }
         for segment in segments where target < segment.arrivalsBefore + segment.arrivals {
             let x = target - segment.arrivalsBefore
             guard x > 0 else { return segment.startSeconds }

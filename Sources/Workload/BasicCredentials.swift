@@ -11,6 +11,10 @@ public struct BasicCredentials: Sendable, Equatable, Encodable {
         self.password = password
     }
 
+    /// One user per device (`dev-{i}`): the password source holds one password per line (line i for
+    /// device i), or a single line every device shares.
+    public var isPerDevice: Bool { user.contains("{") }
+
     /// Resolves the password from its source (environment or file) now.
     public func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(SecretError) -> String {
         try password.resolve(environment: environment)

@@ -7,12 +7,15 @@ public struct DevicePopulation: Sendable, Equatable, Encodable {
     public enum Source: Sendable, Equatable, Encodable {
         case generate
         case poolFile(path: String)
+        /// Devices enrolled by an earlier run (`run --save-fleet`), with their issued certificates.
+        case fleet(path: String)
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
             case .generate: try container.encode("generate")
             case .poolFile(let path): try container.encode("pool:\(path)")
+            case .fleet(let path): try container.encode("fleet:\(path)")
             }
         }
     }

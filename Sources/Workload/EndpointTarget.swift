@@ -3,12 +3,15 @@
 public struct EndpointTarget: Sendable, Equatable, Encodable {
     /// `https://host[:port]`; nil means start the built-in server with a fresh CA.
     public var url: String?
+    /// `target.urls`: every URL devices are spread over, round-robin by device index (`url` is the
+    /// first); empty when the profile gave one `url`.
+    public var urls: [String] = []
     /// Optional CA label: `/.well-known/est/<label>/<operation>`.
     public var caLabel: String?
     /// PEM bundle of trust anchors; nil means the built-in server's CA or the system store.
     public var caBundlePath: String?
     public var tls: TLSPolicy = TLSPolicy()
-    public var bootstrap: ClientIdentity?
+    public var bootstrap: BootstrapIdentity?
     public var basic: BasicCredentials?
 
     public init() {}
@@ -20,6 +23,7 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encodeIfPresent(url, forKey: .url)
+        if !urls.isEmpty { try container.encode(urls, forKey: .urls) }
         try container.encode(url == nil, forKey: .builtInServer)
         try container.encodeIfPresent(caLabel, forKey: .caLabel)
         try container.encodeIfPresent(caBundlePath, forKey: .caBundle)
@@ -28,5 +32,5 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
         if let basic { try container.encode(["basic": basic], forKey: .credentials) }
     }
 
-    private enum Key: String, CodingKey { case url, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
+    private enum Key: String, CodingKey { case url, urls, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
 }

@@ -24,12 +24,22 @@ public struct Profile: Sendable, Equatable, Encodable {
     public var thresholds: [Threshold] = []
     /// When the run stops early (`abort`): the target-unusable rule by default.
     public var abort: AbortPolicy = .standard
+    /// Open model (`load.open.arrivals`): arrivals evenly spaced or a seeded Poisson process.
+    public var arrivals: ArrivalProcess = .uniform
+    /// Open model (`load.open.queueLimit`): arrivals that may wait for a busy device, across the
+    /// run's load threads; one more is dropped (counted and reported), never held in unbounded memory.
+    public var arrivalQueueLimit: Int = Profile.defaultArrivalQueueLimit
+
+    public static let defaultArrivalQueueLimit = 10_000
+    /// Local addresses connections are bound to, device i on address i mod n (nil: the kernel picks).
+    public var sourceAddresses: SourceAddresses?
 
     public static let defaultSeed: UInt64 = 7030
 
     enum CodingKeys: String, CodingKey {
         case target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop
         case timeouts = "timeoutsMs", onAccepted202, channelBinding, seed, thresholds, signatureChecks, abort
+        case arrivals, arrivalQueueLimit, sourceAddresses
     }
 
     public init(devices: DevicePopulation, lifecycle: Lifecycle, load: LoadModel, stop: StopCondition) {

@@ -4,7 +4,7 @@ import PKI
 /// `lifecycle` section (ordered steps or weighted mix).
 extension ProfileReader {
     mutating func devices(_ node: ProfileNode, at path: String) -> DevicePopulation? {
-        guard let fields = fields(node, at: path, allowed: ["count", "keyType", "csr", "pool", "generate"]) else { return nil }
+        guard let fields = fields(node, at: path, allowed: ["count", "keyType", "csr", "pool", "generate", "fleet"]) else { return nil }
         let count = required(fields["count"], at: Self.join(path, "count")).flatMap {
             int($0, at: Self.join(path, "count"), atLeast: 1)
         }
@@ -23,16 +23,25 @@ extension ProfileReader {
         }
         let pool = string(fields["pool"], at: Self.join(path, "pool"))
         let generate = bool(fields["generate"], at: Self.join(path, "generate"))
+        let fleet = string(fields["fleet"], at: Self.join(path, "fleet"))
         var source = DevicePopulation.Source.generate
-        switch (pool, generate) {
-        case (.some, true?):
-            report(path, "pool and generate are mutually exclusive; choose one")
-        case (let pool?, _):
-            source = .poolFile(path: pool)
-        case (nil, false?):
-            report(Self.join(path, "generate"), "false needs devices.pool (a pool file to load instead)")
-        case (nil, _):
-            break
+        if let fleet {
+            // Enrolled devices from an earlier run's --save-fleet: keys, CSRs and their certificates.
+            if pool != nil || generate != nil {
+                report(path, "fleet is mutually exclusive with pool and generate; a fleet file holds the devices' keys and CSRs")
+            }
+            source = .fleet(path: fleet)
+        } else {
+            switch (pool, generate) {
+            case (.some, true?):
+                report(path, "pool and generate are mutually exclusive; choose one")
+            case (let pool?, _):
+                source = .poolFile(path: pool)
+            case (nil, false?):
+                report(Self.join(path, "generate"), "false needs devices.pool (a pool file to load instead)")
+            case (nil, _):
+                break
+            }
         }
         guard let count else { return nil }
         var population = DevicePopulation(count: count)
@@ -44,11 +53,12 @@ extension ProfileReader {
 
     /// Patterns follow the pool's grammar (PKI's FieldPattern: `{i}`, `{i:0N}`), so a profile and
     /// `pool generate` accept the same texts.
-    private mutating func checkPlaceholders(_ pattern: String, at path: String) {
+    mutating func checkPlaceholders(_ pattern: String, at path: String) {
         do { _ = try FieldPattern(pattern) } catch { report(path, "\(error)") }
     }
 
-    mutating func lifecycle(_ node: ProfileNode, at path: String) -> Lifecycle? {
+    /// `enrolled`: the devices start with certificates (a fleet), so simplereenroll may come first.
+    mutating func lifecycle(_ node: ProfileNode, at path: String, enrolled: Bool = false) -> Lifecycle? {
         let operations = ESTOperation.allowedNames
         switch node {
         case .sequence(let items):
@@ -57,7 +67,7 @@ extension ProfileReader {
                 return nil
             }
             var steps: [LifecycleStep] = []
-            var holdsCertificate = false
+            var holdsCertificate = enrolled
             var complete = true
             for (index, item) in items.enumerated() {
                 let stepPath = "\(path)[\(index)]"
@@ -111,7 +121,7 @@ extension ProfileReader {
             }
             let reenrolls = weighted.contains { $0.operation == .simplereenroll && $0.weight > 0 }
             let issues = weighted.contains { $0.operation.issuesCertificate && $0.operation != .simplereenroll && $0.weight > 0 }
-            if reenrolls && !issues {
+            if reenrolls && !issues && !enrolled {
                 report(Self.join(mixPath, "simplereenroll"), "needs a certificate: give simpleenroll, fullcmc or serverkeygen a weight too")
             }
             return weighted.count == entries.count ? .mix(weighted) : nil

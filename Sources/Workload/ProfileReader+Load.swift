@@ -53,8 +53,16 @@ extension ProfileReader {
     }
 
     private mutating func open(_ node: ProfileNode, at path: String, devices: DevicePopulation?) -> OpenLoad? {
-        guard let fields = fields(node, at: path, allowed: ["rate", "ramp", "steps", "burst"]) else { return nil }
+        guard let fields = fields(node, at: path, allowed: ["rate", "ramp", "steps", "burst", "arrivals", "queueLimit"]) else { return nil }
         let shaping = ["rate", "ramp", "steps"].filter { fields[$0] != nil }
+        if let process: ArrivalProcess = choice(fields["arrivals"], at: Self.join(path, "arrivals"), noun: "arrival process",
+                                                names: ArrivalProcess.allowedNames) {
+            arrivalProcess = process
+            if process == .poisson && fields["burst"] != nil {
+                report(Self.join(path, "arrivals"), "poisson spaces arrivals around a rate; a burst has none (all arrivals at t0): use uniform or give a rate")
+            }
+        }
+        if let limit = int(fields["queueLimit"], at: Self.join(path, "queueLimit"), atLeast: 1) { arrivalQueueLimit = limit }
         if let burstNode = fields["burst"] {
             if !shaping.isEmpty {
                 report(path, "burst cannot be combined with \(shaping.joined(separator: ", ")); a burst is all arrivals at t0")

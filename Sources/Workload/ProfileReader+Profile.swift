@@ -1,10 +1,12 @@
 import EST
+import Foundation
 
 /// The document root: each section read by its own reader, then the checks that span sections.
 extension ProfileReader {
     static let rootFields = [
         "target", "devices", "lifecycle", "connection", "load", "maxNewConnectionsPerSecond",
         "warmupSeconds", "stop", "timeoutsMs", "onAccepted202", "channelBinding", "seed", "thresholds", "abort", "signatureChecks",
+        "sourceAddresses",
     ]
 
     /// The validated profile, or nil when any issue was recorded.
@@ -12,7 +14,9 @@ extension ProfileReader {
         guard let fields = fields(root, at: "profile", allowed: Self.rootFields) else { return nil }
         let target = fields["target"].map { self.target($0, at: "target") } ?? EndpointTarget()
         let devices = required(fields["devices"], at: "devices").flatMap { self.devices($0, at: "devices") }
-        let lifecycle = required(fields["lifecycle"], at: "lifecycle").flatMap { self.lifecycle($0, at: "lifecycle") }
+        var enrolled = false
+        if case .fleet? = devices?.source { enrolled = true }
+        let lifecycle = required(fields["lifecycle"], at: "lifecycle").flatMap { self.lifecycle($0, at: "lifecycle", enrolled: enrolled) }
         let connection = fields["connection"].map { self.connection($0, at: "connection") } ?? ConnectionPolicy()
         let load = required(fields["load"], at: "load").flatMap { self.load($0, at: "load", devices: devices) }
         let maxNew = number(fields["maxNewConnectionsPerSecond"], at: "maxNewConnectionsPerSecond", positive: true)
@@ -32,6 +36,22 @@ extension ProfileReader {
         let seed = uint64(fields["seed"], at: "seed") ?? Profile.defaultSeed
         let thresholds = fields["thresholds"].map { self.thresholds($0, at: "thresholds") } ?? []
         let abort = fields["abort"].map { self.abort($0, at: "abort") } ?? .standard
+        var sourceAddresses: SourceAddresses?
+        if let node = fields["sourceAddresses"], node != .null {
+            // One text ("127.0.0.2-127.0.0.64", commas allowed) or a list of addresses and ranges.
+            let specs: [String]?
+            if case .sequence = node { specs = stringList(node, at: "sourceAddresses") } else {
+                specs = string(node, at: "sourceAddresses").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            }
+            if let specs {
+                do { sourceAddresses = try SourceAddresses(specs) } catch {
+                    switch error {
+                    case .invalid(let found): for issue in found { report(issue.path, issue.message) }
+                    default: report("sourceAddresses", "\(error)")
+                    }
+                }
+            }
+        }
 
         if case .search(let search)? = load {
             checkSearch(search, thresholds: thresholds, stop: stop, warmupSeconds: warmup)
@@ -51,6 +71,9 @@ extension ProfileReader {
         profile.seed = seed
         profile.thresholds = thresholds
         profile.abort = abort
+        profile.arrivals = arrivalProcess
+        profile.arrivalQueueLimit = arrivalQueueLimit
+        profile.sourceAddresses = sourceAddresses
         return profile
     }
 

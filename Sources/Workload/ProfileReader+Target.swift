@@ -2,11 +2,25 @@
 extension ProfileReader {
     mutating func target(_ node: ProfileNode, at path: String) -> EndpointTarget {
         var target = EndpointTarget()
-        guard let fields = fields(node, at: path, allowed: ["url", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
+        guard let fields = fields(node, at: path, allowed: ["url", "urls", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
             return target
         }
         if let url = string(fields["url"], at: Self.join(path, "url")) {
             target.url = checkedURL(url, at: Self.join(path, "url"))
+        }
+        if let urls = stringList(fields["urls"], at: Self.join(path, "urls")) {
+            // Several servers (a CA cluster without a balancer): devices spread round-robin by index.
+            if fields["url"] != nil {
+                report(path, "url and urls are mutually exclusive; list every server under urls")
+            } else if urls.isEmpty {
+                report(Self.join(path, "urls"), "needs at least one https URL")
+            } else {
+                let checked = urls.enumerated().compactMap { checkedURL($0.element, at: "\(Self.join(path, "urls"))[\($0.offset)]") }
+                if checked.count == urls.count {
+                    target.url = checked[0]
+                    target.urls = checked
+                }
+            }
         }
         if let label = string(fields["caLabel"], at: Self.join(path, "caLabel")) {
             if label.contains("/") || label.contains("?") || label.contains("#") {
@@ -76,14 +90,34 @@ extension ProfileReader {
         return policy
     }
 
-    private mutating func identity(_ node: ProfileNode, at path: String) -> ClientIdentity? {
-        guard let fields = fields(node, at: path, allowed: ["certificate", "key"]) else { return nil }
-        let certificate = required(fields["certificate"], at: Self.join(path, "certificate")).flatMap {
-            string($0, at: Self.join(path, "certificate"))
+    /// One shared identity (`certificate`, `key`), a factory CA (`caCertificate`, `caKey`,
+    /// `validityDays`) or a directory of per-device pairs (`directory`): exactly one of the three.
+    private mutating func identity(_ node: ProfileNode, at path: String) -> BootstrapIdentity? {
+        guard let fields = fields(node, at: path, allowed: ["certificate", "key", "caCertificate", "caKey", "validityDays", "directory"]) else {
+            return nil
         }
-        let key = required(fields["key"], at: Self.join(path, "key")).flatMap { string($0, at: Self.join(path, "key")) }
+        let shared = fields["certificate"] != nil || fields["key"] != nil
+        let factory = fields["caCertificate"] != nil || fields["caKey"] != nil || fields["validityDays"] != nil
+        let directory = fields["directory"] != nil
+        guard [shared, factory, directory].filter({ $0 }).count == 1 else {
+            report(path, "expected one of {certificate, key} (one identity for every device), {caCertificate, caKey[, validityDays]} "
+                   + "(a factory CA that mints one per device) or {directory} (device-<i>.pem and device-<i>.key per device)")
+            return nil
+        }
+        if directory {
+            return string(fields["directory"], at: Self.join(path, "directory")).map { .directory(path: $0) }
+        }
+        let certificateName = shared ? "certificate" : "caCertificate"
+        let keyName = shared ? "key" : "caKey"
+        let certificate = required(fields[certificateName], at: Self.join(path, certificateName)).flatMap {
+            string($0, at: Self.join(path, certificateName))
+        }
+        let key = required(fields[keyName], at: Self.join(path, keyName)).flatMap { string($0, at: Self.join(path, keyName)) }
+        let days = int(fields["validityDays"], at: Self.join(path, "validityDays"), atLeast: 1)
+        if let days, days > 36500 { report(Self.join(path, "validityDays"), "\(days) is out of range; allowed: 1...36500 days") }
         guard let certificate, let key else { return nil }
-        return ClientIdentity(certificatePath: certificate, keyPath: key)
+        if shared { return .shared(ClientIdentity(certificatePath: certificate, keyPath: key)) }
+        return .factoryCA(FactoryCA(certificatePath: certificate, keyPath: key, validityDays: min(days ?? FactoryCA.defaultValidityDays, 36500)))
     }
 
     private mutating func basic(_ node: ProfileNode, at path: String) -> BasicCredentials? {
@@ -114,6 +148,8 @@ extension ProfileReader {
             return nil
         }
         guard let user else { return nil }
+        // A user with a placeholder ("dev-{i}") is one user per device; its passwords are lines.
+        if user.contains("{") || user.contains("}") { checkPlaceholders(user, at: Self.join(path, "user")) }
         return BasicCredentials(user: user, password: source)
     }
 

@@ -4,6 +4,9 @@ import Foundation
 /// cannot accept and carries on, so one pass reports every problem.
 struct ProfileReader {
     private(set) var issues: [ProfileIssue] = []
+    /// What `load.open` said about arrival spacing and the arrival queue (the profile takes them over).
+    var arrivalProcess = ArrivalProcess.uniform
+    var arrivalQueueLimit = Profile.defaultArrivalQueueLimit
 
     mutating func report(_ path: String, _ message: String) {
         issues.append(ProfileIssue(path: path, message: message))

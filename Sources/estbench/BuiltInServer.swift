@@ -1,5 +1,6 @@
 import Engine
 import EventLoop
+import Foundation
 import PKI
 import Server
 import Workload
@@ -30,6 +31,12 @@ struct BuiltInServer {
         var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
         if let label = plan.profile.target.caLabel { configuration.labels = [label] }
         configuration.requireChannelBinding = plan.profile.channelBinding
+        // Devices present factory certificates first: the server accepts the profile's factory CA as well.
+        if case .factoryCA(let ca)? = plan.profile.target.bootstrap {
+            do { configuration.clientCAs = try PEM.decodeAll(try String(contentsOfFile: ca.certificatePath, encoding: .utf8), label: "CERTIFICATE") } catch {
+                throw CLIError.badInput("target.bootstrap.caCertificate \(ca.certificatePath): cannot read it: \(error)")
+            }
+        }
         let server = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
         try server.start()
         let address = try SocketAddress(ip: "127.0.0.1", port: server.port)

@@ -9,8 +9,8 @@ struct Estbench: ParsableCommand {
         commandName: "estbench",
         abstract: "Load generator and hot-path profiler for EST (RFC 7030) servers.",
         version: version,
-        subcommands: [RunCommand.self, ServeCommand.self, ProbeCommand.self, PoolCommand.self, BenchCommand.self, ReportCommand.self,
-                      CompareCommand.self, MergeCommand.self, K8sCommand.self]
+        subcommands: [RunCommand.self, ServeCommand.self, ProbeCommand.self, PoolCommand.self, FleetCommand.self, BenchCommand.self,
+                      ReportCommand.self, CompareCommand.self, MergeCommand.self, K8sCommand.self]
     )
 }
 

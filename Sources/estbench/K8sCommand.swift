@@ -96,8 +96,18 @@ struct K8sCommand: ParsableCommand {
             files.append(.init(profilePath: profilePath, key: key, contents: Array(data), secret: secret))
         }
         try add("target.caBundle", p.target.caBundlePath, key: "ca-bundle.pem", secret: false)
-        try add("target.bootstrap.certificate", p.target.bootstrap?.certificatePath, key: "bootstrap.pem", secret: false)
-        try add("target.bootstrap.key", p.target.bootstrap?.keyPath, key: "bootstrap.key", secret: true)
+        switch p.target.bootstrap {
+        case .shared(let identity)?:
+            try add("target.bootstrap.certificate", identity.certificatePath, key: "bootstrap.pem", secret: false)
+            try add("target.bootstrap.key", identity.keyPath, key: "bootstrap.key", secret: true)
+        case .factoryCA(let ca)?:
+            try add("target.bootstrap.caCertificate", ca.certificatePath, key: "factory-ca.pem", secret: false)
+            try add("target.bootstrap.caKey", ca.keyPath, key: "factory-ca.key", secret: true)
+        case .directory(let path)?:
+            throw CLIError.badInput("target.bootstrap.directory \(path): per-device identity files do not go into the cluster; use a factory CA (caCertificate, caKey)")
+        case nil:
+            break
+        }
         var passwordEnvironment: (name: String, value: String)?
         if let basic = p.target.basic {
             switch basic.password {

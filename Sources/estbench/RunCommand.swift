@@ -103,6 +103,12 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Keep serving /metrics this many seconds after the results are written.")
     var metricsLinger: Double = 0
 
+    @Option(name: .customLong("source-addresses"), help: "Bind connections to these local addresses, device i on address i mod n: A-B (IPv4 range) or addresses, comma-separated (profile sourceAddresses).")
+    var sourceAddresses: String?
+
+    @Option(name: .customLong("save-fleet"), help: "After the run, write every device's key, CSR, issued certificate and the CA chain to FILE (mode 0600), for a later run's devices.fleet.")
+    var saveFleet: String?
+
     @Flag(help: "Print the verdict, the per-operation summary and the results folder as JSON on standard output (the rest goes to standard error).")
     var json = false
 
@@ -134,6 +140,11 @@ struct RunCommand: ParsableCommand {
         try flag(.devices, devices.map(String.init))
         try flag(.duration, duration.map { String($0) })
         try flag(.requests, requests.map(String.init))
+        if let sourceAddresses {
+            do { list.append(try ProfileOverride(parsing: "sourceAddresses=\(sourceAddresses)")) } catch {
+                throw CLIError.badInput("--source-addresses \(sourceAddresses): \(error)")
+            }
+        }
         var plan: RunPlan
         do {
             if let profile {
@@ -153,6 +164,14 @@ struct RunCommand: ParsableCommand {
         // The results folder's parent must take a folder before anything runs.
         do { try ResultsFolder.checkWritable(base: URL(fileURLWithPath: results)) } catch {
             throw CLIError.badInput("--results \(results): cannot write results there: \(error)")
+        }
+        if let saveFleet {
+            let folder = URL(fileURLWithPath: saveFleet).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw CLIError.badInput("--save-fleet \(saveFleet): its folder \(folder) is not writable")
+            }
+            if case .search = plan.profile.load { throw CLIError.badInput("--save-fleet: a capacity search keeps no fleet; run a closed or open model") }
+            if repetitions > 1 { throw CLIError.badInput("--save-fleet with --repeat: each run would overwrite the fleet; save one run's") }
         }
         if repetitions > 1 {
             try runRepeated(plan)
@@ -183,7 +202,7 @@ struct RunCommand: ParsableCommand {
                                          generationProgress: { total, counter in
                                              let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
                                              return { bar?.finish() }
-                                         })
+                                         }, keepFleet: saveFleet != nil)
         RunCommand.handleSignals(coordinator, signals)
         let shardIndex = plan.shard?.index
         let feeder = endpoint.map { endpoint in
@@ -233,6 +252,9 @@ struct RunCommand: ParsableCommand {
         result.tool = tool
         Console.out("--- \(outcome.target)")
         Console.human(ConsoleSummary(result).text)
+        for tally in outcome.perTarget {
+            Console.out("target \(tally.target): \(tally.operations) operation(s), \(tally.succeeded) valid 2xx")
+        }
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")
         }
@@ -246,13 +268,21 @@ struct RunCommand: ParsableCommand {
                     + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
         var folderPath: String?
         var writeError: String?
+        if let saveFleet, let fleet = outcome.fleet {
+            do {
+                try fleet.write(path: saveFleet)
+                Console.out("fleet: \(fleet.devices.count) device(s), \(fleet.devices.filter { $0.certificate != nil }.count) with an issued certificate, saved to \(saveFleet) (mode 0600)")
+            } catch {
+                writeError = "\(error)"
+            }
+        }
         do {
             let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
             try folder.write(result, metrics: outcome.metrics)
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
         } catch {
-            writeError = "results could not be written: \(error)"
+            writeError = (writeError.map { $0 + "; " } ?? "") + "results could not be written: \(error)"
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
                                 resultsWritten: writeError == nil)

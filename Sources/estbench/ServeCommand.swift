@@ -49,6 +49,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("channel-binding"), help: "Require tls-unique / tls-exporter in challengePassword.")
     var channelBinding = false
 
+    @Option(name: .customLong("client-ca"), help: "PEM file of a further CA whose certificates are accepted as TLS client certificates, e.g. a factory CA (repeatable).")
+    var clientCA: [String] = []
+
     @Option(name: .customLong("user-file"), help: "File of USER:PASSWORD lines for Basic authentication.")
     var userFile: String?
 
@@ -107,6 +110,25 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
+    /// The certificates of every --client-ca file (each may hold several).
+    func clientCAs() throws -> [[UInt8]] {
+        var certificates: [[UInt8]] = []
+        for path in clientCA {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw CLIError.badInput("--client-ca \(path): cannot read it: \(error.localizedDescription)")
+            }
+            let found: [[UInt8]]
+            do { found = try PEM.decodeAll(text, label: "CERTIFICATE") } catch { throw CLIError.badInput("--client-ca \(path): \(error)") }
+            guard !found.isEmpty else { throw CLIError.badInput("--client-ca \(path): holds no PEM CERTIFICATE; expected the CA's certificate in PEM") }
+            for der in found {
+                do { _ = try CertificateView(der: der[...]) } catch { throw CLIError.badInput("--client-ca \(path): not a certificate: \(error)") }
+            }
+            certificates += found
+        }
+        return certificates
+    }
+
     func run() throws {
         let address: SocketAddress
         do { address = try SocketAddress(parsing: listen) } catch {
@@ -120,6 +142,7 @@ struct ServeCommand: ParsableCommand {
         configuration.limits.idleTimeoutMs = idleTimeout
         configuration.limits.requestTimeoutMs = requestTimeout
         configuration.users = try users()
+        configuration.clientCAs = try clientCAs()
         configuration.csrAttributes = try csrAttributes()
         if (auth == .basic || auth == .certOrBasic) && configuration.users.isEmpty {
             throw CLIError.badInput("--auth \(auth.rawValue) needs users: --user-file F or ESTBENCH_USERS=USER:PASSWORD")
@@ -148,6 +171,7 @@ struct ServeCommand: ParsableCommand {
         let host = address.family == .ipv6 ? "[\(address.ip)]" : address.ip
         Console.out("estbench serve: https://\(host):\(server.port)/.well-known/est/ — \(threadCount) thread(s), CA \(caKey)"
                     + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
+                    + (configuration.clientCAs.isEmpty ? "" : ", \(configuration.clientCAs.count) client CA(s)")
                     + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)")
                     + (configuration.capacity.map { ", capacity \($0.requestsPerSecond)/s (queue \($0.queueLimit))" } ?? ""))
         let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }

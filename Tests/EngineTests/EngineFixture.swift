@@ -18,7 +18,10 @@ final class EngineFixture {
     let bundlePath: String
     private var stopped = false
 
-    init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1, capacity: ServerCapacity? = nil) throws {
+    /// - Parameters:
+    ///   - authentication, users, clientCAs: the server's `--auth`, `--user-file` and `--client-ca`.
+    init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1, capacity: ServerCapacity? = nil,
+         authentication: ServerConfiguration.Authentication = .none, users: [String: String] = [:], clientCAs: [[UInt8]] = []) throws {
         authority = try CertificateAuthority()
         var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
         var plan = FaultPlan()
@@ -26,6 +29,9 @@ final class EngineFixture {
         configuration.faults = plan
         configuration.requireChannelBinding = channelBinding
         configuration.capacity = capacity
+        configuration.authentication = authentication
+        configuration.users = users
+        configuration.clientCAs = clientCAs
         server = try ESTServer.make(configuration: configuration, authority: authority, log: ServerLog { _ in })
         try server.start()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-engine-\(UUID().uuidString)")
@@ -86,10 +92,11 @@ final class EngineFixture {
     /// Runs `yaml` (the target section is prepended) on `threads` load threads; `during` runs on
     /// another thread with the coordinator once the run has started (to send stops).
     /// `target` holds more lines of the target section (indented two spaces).
-    func run(_ yaml: String, threads: Int = 1, target extra: String = "",
+    func run(_ yaml: String, threads: Int = 1, target extra: String = "", keepFleet: Bool = false,
              during: (@Sendable (RunCoordinator) -> Void)? = nil) throws -> Run {
         let plan = try RunPlan.load(yaml: target + "\n" + (extra.isEmpty ? "" : extra + "\n") + yaml, name: "engine-test")
-        let coordinator = RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: threads) { _ in }
+        let coordinator = RunCoordinator(plan: plan, target: try RunTarget.resolving(plan.profile), threads: threads, say: { _ in },
+                                         keepFleet: keepFleet)
         if let during {
             Thread.detachNewThread { during(coordinator) }
         }

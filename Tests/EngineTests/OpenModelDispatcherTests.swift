@@ -88,6 +88,7 @@ final class OpenModelDispatcherTests: XCTestCase {
                 XCTAssertEqual(scheduledNs, 1_000)
                 started.append(device)
             case .queued: queued += 1
+            case .dropped: XCTFail("an unbounded queue drops nothing")
             }
         }
         XCTAssertEqual(started, ["a", "b"])

@@ -74,7 +74,7 @@ final class ProfileOverrideTests: XCTestCase {
 
     func testUnknownOverridePathIsAnUnknownField() {
         XCTAssertEqual(ProfileFixtures.issues(ProfileFixtures.minimal, overrides: ["devices.colour=red"]),
-                       [ProfileIssue(path: "devices.colour", message: "unknown field; expected one of count, keyType, csr, pool, generate")])
+                       [ProfileIssue(path: "devices.colour", message: "unknown field; expected one of count, keyType, csr, pool, generate, fleet")])
     }
 
     func testBadOverridePaths() {

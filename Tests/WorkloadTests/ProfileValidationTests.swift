@@ -24,9 +24,9 @@ final class ProfileValidationTests: XCTestCase {
 
     func testUnknownField() {
         expect(base(extra: "devices2: 3"), [issue("devices2",
-            "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks")])
+            "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, sourceAddresses")])
         expect("devices: {count: 10, colour: red}\nlifecycle: [{op: cacerts}]\nload: {closed: {}}\nstop: {operations: 5}",
-               [issue("devices.colour", "unknown field; expected one of count, keyType, csr, pool, generate")])
+               [issue("devices.colour", "unknown field; expected one of count, keyType, csr, pool, generate, fleet")])
     }
 
     func testWrongTypes() {
@@ -34,7 +34,7 @@ final class ProfileValidationTests: XCTestCase {
                [issue("devices.count", "expected an integer, got \"many\"")])
         expect(base(extra: "channelBinding: [true]"), [issue("channelBinding", "expected true or false, got a sequence")])
         expect(base(extra: "target: https://x"), [issue("target",
-            "expected a mapping with fields url, caLabel, caBundle, tls, bootstrap, credentials, got \"https://x\"")])
+            "expected a mapping with fields url, urls, caLabel, caBundle, tls, bootstrap, credentials, got \"https://x\"")])
         expect(base(lifecycle: "simpleenroll"), [issue("lifecycle", "expected a sequence of steps or a mapping with mix, got \"simpleenroll\"")])
     }
 
@@ -159,7 +159,7 @@ final class ProfileValidationTests: XCTestCase {
             extra: 1
             """
         expect(yaml, [
-            issue("extra", "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks"),
+            issue("extra", "unknown field; expected one of target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, sourceAddresses"),
             issue("devices.count", "must be greater than 0, got 0"),
             issue("devices.keyType", "unknown key type \"p521\"; expected one of p256, p384, rsa2048, rsa3072, rsa4096, ed25519"),
             issue("lifecycle[0].op", "unknown operation \"simpleenrol\"; expected one of \(operations)"),
@@ -175,7 +175,7 @@ final class ProfileValidationTests: XCTestCase {
             guard case ProfileError.malformedYAML = error else { return XCTFail("got \(error)") }
         }
         XCTAssertEqual(ProfileFixtures.issues(""), [issue("profile",
-            "expected a mapping with fields target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, got null")])
+            "expected a mapping with fields target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, sourceAddresses, got null")])
     }
 
     func testErrorDescriptionListsOneIssuePerLine() {
