@@ -137,7 +137,7 @@ final class CompareTests: XCTestCase {
         XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
         XCTAssertTrue(same.stdout.contains("block bootstrap"), same.stdout)
         let html = try String(contentsOf: directory.appendingPathComponent("c.html"), encoding: .utf8)
-        XCTAssertTrue(html.contains("<table>") && html.contains("<svg"), String(html.prefix(400)))
+        XCTAssertTrue(html.contains("<table class=\"grid\">") && html.contains("<svg"), String(html.prefix(400)))
         let bad = try runEstbench(["compare", results + "/" + parent, results + "/" + parent, "--fail-on", "p99:10%"])
         XCTAssertEqual(bad.status, 2, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("METRIC:(+|-)LIMIT"), bad.stderr)
