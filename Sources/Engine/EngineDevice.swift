@@ -338,8 +338,7 @@ final class EngineDevice: TLSConnectionDelegate {
         timeout.stop()
         var stamps = op.stamps
         if stamps.completeNs == 0 && outcome.receivedResponse { stamps.completeNs = MonotonicTime.nowNs() }
-        worker.record(op.kind, stamps: stamps, outcome: outcome, reason: reason)
-        if worker.targetTallies.count > 1 { worker.tallyTarget(targetIndex, success: outcome == .success2xx) }
+        worker.record(op.kind, target: targetIndex, stamps: stamps, outcome: outcome, reason: reason)
         // A protocol deviation leaves the connection unusable (framing lost, or the peer closed
         // mid-response): the next operation must not be sent on it.
         if outcome == .timeout || outcome == .protocolDeviation || outcome.isError && !outcome.receivedResponse {

@@ -55,7 +55,8 @@ final class EngineWorker {
     /// arrivals dropped because the queue was full.
     private(set) var lateArrivals = 0
     private(set) var droppedArrivals = 0
-    /// Several targets: measured operations per target (empty for one target).
+    /// Several targets: measured operations and metrics per target (empty for one target), made
+    /// before the clock starts so recording into them allocates nothing new.
     private(set) var targetTallies: [TargetTally] = []
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
@@ -93,12 +94,18 @@ final class EngineWorker {
         self.settings = settings
         self.budget = budget
         metrics = WorkerMetrics(runStartNs: runStartNs)
-        if settings.targets.count > 1 { targetTallies = settings.targets.map { TargetTally(target: $0.description) } }
         // The lifecycle's operations, in order (simplereenroll implies simpleenroll: a device enrolls first).
         for step in settings.steps {
             for op in step.operation == .simplereenroll ? [.simpleenroll, .simplereenroll] : [step.operation]
             where operationIDs[op] == nil {
                 operationIDs[op] = metrics.register(op.rawValue)
+            }
+        }
+        if settings.targets.count > 1 {
+            // The same names in the same order: an operation's ID is valid in every target's metrics.
+            let names = metrics.operations.map(\.name)
+            targetTallies = settings.targets.map {
+                TargetTally(target: $0.description, address: $0.address.description, metrics: WorkerMetrics(runStartNs: runStartNs, operations: names))
             }
         }
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
@@ -144,6 +151,7 @@ final class EngineWorker {
         _ = loop.run()
         cpuNs = EngineWorker.threadCPUNs() &- cpuStart
         metrics.close()
+        for i in targetTallies.indices { targetTallies[i].metrics.close() }
         do { try loop.close() } catch {
             // Every handle is closed by now; a busy loop here would be a bug worth saying.
             clientFailure("loop close: \(error)")
@@ -260,13 +268,6 @@ final class EngineWorker {
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
     }
 
-    /// A device's operation on target `index` completed: counted per target when measured.
-    func tallyTarget(_ index: Int, success: Bool) {
-        guard MonotonicTime.nowNs() >= settings.warmupEndNs else { return }
-        targetTallies[index].operations += 1
-        if success { targetTallies[index].succeeded += 1 }
-    }
-
     /// An arrival starts its pass now (late or not): counted when in the measured window.
     private func countArrival(nowNs: UInt64) {
         if nowNs >= settings.warmupEndNs { measuredArrivals += 1 }
@@ -285,7 +286,9 @@ final class EngineWorker {
 
     // MARK: what devices report
 
-    func record(_ op: ESTOperation, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
+    /// One finished operation of a device talking to target `target` (its index in `settings.targets`):
+    /// measured in the totals and, with several targets, in that target's own metrics.
+    func record(_ op: ESTOperation, target: Int, stamps: OperationPhaseStamps, outcome: Outcome, reason: FailureReason? = nil) {
         // The abort rules see every operation, warm-up included: an unusable target is so from the start.
         var unreachableSlot: Int?
         switch outcome {
@@ -301,7 +304,14 @@ final class EngineWorker {
             return
         }
         lastRecordNs = now
-        if let id = operationIDs[op] { metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
+        if let id = operationIDs[op] {
+            metrics.record(id, stamps: stamps, outcome: outcome, reason: reason)
+            if target < targetTallies.count { targetTallies[target].metrics.record(id, stamps: stamps, outcome: outcome, reason: reason) }
+        }
+        if target < targetTallies.count {
+            targetTallies[target].operations += 1
+            if outcome == .success2xx { targetTallies[target].succeeded += 1 }
+        }
         progress.completed(error: outcome.isError, latencyNs: stamps.correctedTotalNs)
         progress.measured(op, outcome: outcome, latencyNs: stamps.correctedTotalNs)
     }

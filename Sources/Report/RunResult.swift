@@ -23,6 +23,9 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var tls: TLSFacts
     /// Counters, percentiles and full histograms per operation.
     public var metrics: MetricsSummary
+    /// Several targets (`target.urls`): each server's own per-operation summary, in the profile's
+    /// order; nil for a run against one target.
+    public var targets: [TargetResult]?
     /// Saturated workers, schedule lag and the like, as sentences.
     public var warnings: [String]
     /// Server deviations accepted leniently, by kind (e.g. "trailing_nul"), counted, one example each.

@@ -150,6 +150,36 @@ public struct ShardMerge: Sendable {
         return (operations, timeline, durationNs)
     }
 
+    /// Every shard's per-target summaries added up by URL (first-seen order); nil when no shard had any.
+    private func mergedTargets(durationNs: UInt64) throws(MergeError) -> [TargetResult]? {
+        var targets: [(url: String, address: String, operations: [OperationMetrics])] = []
+        for part in parts {
+            for target in part.result.targets ?? [] {
+                let operations: [OperationMetrics]
+                do { operations = try target.metrics.operationMetrics() } catch {
+                    throw .unreadable(folder: part.folder.path, reason: "targets[\(target.url)].metrics: \(error)")
+                }
+                guard let i = targets.firstIndex(where: { $0.url == target.url }) else {
+                    targets.append((target.url, target.address, operations))
+                    continue
+                }
+                for operation in operations {
+                    if let j = targets[i].operations.firstIndex(where: { $0.name == operation.name }) {
+                        targets[i].operations[j].merge(operation)
+                    } else {
+                        targets[i].operations.append(operation)
+                    }
+                }
+            }
+        }
+        if targets.isEmpty { return nil }
+        return targets.map { target in
+            var summary = MetricsSummary(WorkerMetrics(runStartNs: 0), durationNs: durationNs)
+            summary.operations = target.operations.map { OperationSummary($0, durationNs: durationNs) }
+            return TargetResult(url: target.url, address: target.address, summary: summary)
+        }
+    }
+
     /// The merged result.json: the first shard's plan and environment; summed tool usage with each
     /// shard's own listed; the verdict judged again on the merged figures.
     public func result(operations: [OperationMetrics], durationNs: UInt64) throws(MergeError) -> RunResult {
@@ -190,6 +220,7 @@ public struct ShardMerge: Sendable {
         }
         let total = operations.reduce(UInt64(0)) { $0 + $1.count }
         if let t = tool { tool = ToolUsage(threads: t.threads, cpuNs: t.cpuNs, operations: total, peakRSSBytes: t.peakRSSBytes, endRSSBytes: t.endRSSBytes) }
+        result.targets = try mergedTargets(durationNs: durationNs)
         result.tls = tls
         result.findings = findings
         result.warnings = warnings

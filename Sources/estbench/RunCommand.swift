@@ -236,6 +236,11 @@ struct RunCommand: ParsableCommand {
             throw CLIError(message: "results could not be written: \(error)", exitCode: RunExit.unmeasurable)
         }
         result.findings = outcome.findings
+        if !outcome.perTarget.isEmpty {
+            result.targets = outcome.perTarget.map {
+                TargetResult(url: $0.target, address: $0.address, metrics: $0.metrics, durationNs: outcome.durationNs)
+            }
+        }
         if let shard = plan.shard {
             result.shard = ShardRecord(index: shard.index, count: shard.count, startAt: lateness.instant.map(UTCTime.iso8601),
                                        lateSeconds: lateness.lateSeconds, clockStartedAt: outcome.clockStartedAt.timeIntervalSince1970)
@@ -252,8 +257,9 @@ struct RunCommand: ParsableCommand {
         result.tool = tool
         Console.out("--- \(outcome.target)")
         Console.human(ConsoleSummary(result).text)
-        for tally in outcome.perTarget {
-            Console.out("target \(tally.target): \(tally.operations) operation(s), \(tally.succeeded) valid 2xx")
+        for target in result.targets ?? [] {
+            Console.out("--- target \(target.url) (\(target.address))")
+            Console.human(ConsoleSummary(metrics: target.metrics).text)
         }
         for (kind, f) in outcome.findings.sorted(by: { $0.key < $1.key }) {
             Console.out("finding: \(kind) ×\(f.count) — e.g. \(f.example)")

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Metrics
 import PKI
 import Workload
 import XCTest
@@ -38,6 +39,15 @@ final class ManyTargetsTests: XCTestCase {
             XCTAssertEqual(tally.succeeded, tally.operations, "\(outcome.perTarget)")
         }
         XCTAssertEqual(UInt64(outcome.perTarget.reduce(0) { $0 + $1.operations }), outcome.metrics["simpleenroll"]?.count)
+        XCTAssertEqual(outcome.perTarget.map(\.address), ["127.0.0.1:\(a.server.port)", "127.0.0.1:\(b.server.port)"])
+        // Each target's own metrics: counts add up to the total, each histogram holds its target's answered operations.
+        let perTargetCounts = outcome.perTarget.map { $0.metrics["simpleenroll"]?.count ?? 0 }
+        XCTAssertEqual(perTargetCounts.reduce(0, +), outcome.metrics["simpleenroll"]?.count)
+        for tally in outcome.perTarget {
+            let enroll = try XCTUnwrap(tally.metrics["simpleenroll"])
+            XCTAssertEqual(enroll.count, UInt64(tally.operations))
+            XCTAssertEqual(enroll.histogram(.total).totalCount, UInt64(tally.succeeded), "every answer is in the target's histogram")
+        }
         XCTAssertTrue(plan.redactedJSON().contains("\"urls\""), "the plan lists every target")
 
         XCTAssertThrowsError(try Workload.RunPlan.load(yaml: "target: {url: https://a, urls: [https://b]}\ndevices: {count: 1}\nlifecycle: [{op: cacerts}]\nload: {closed: {devices: 1}}\nstop: {operations: 1}", name: "p")) { error in
