@@ -54,14 +54,21 @@ public struct RunTarget: Sendable {
         self.serverThreads = serverThreads
     }
 
-    /// The profile's `target.url`, resolved (a DNS lookup): the Host field and path prefix from the URL;
+    /// The profile's `target.url`, resolved (a DNS lookup, or the address `target.resolve` gives): the Host field and path prefix from the URL;
     /// its SNI, label and trust bundle from the profile.
     public static func resolving(_ profile: Profile) throws(RunCoordinator.RunError) -> RunTarget {
         guard let url = profile.target.url else { throw .setup("no target") }
         let parsed: HTTPSURL
         do { parsed = try HTTPSURL(parsing: url) } catch { throw .setup("target.url: \(error)") }
         let address: SocketAddress
-        do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
+        if let ip = profile.target.override(host: parsed.host, port: parsed.port) {
+            // target.resolve: this address, not DNS; SNI and Host stay the URL's host.
+            do { address = try SocketAddress(ip: ip, port: parsed.port) } catch {
+                throw .setup("target.resolve: \(parsed.host):\(parsed.port):\(ip) is not an address to connect to: \(error)")
+            }
+        } else {
+            do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
+        }
         var target = RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
                                trust: .file(profile.target.caBundlePath ?? systemTrustFile),
                                label: profile.target.caLabel, description: url, hostField: parsed.hostField, pathPrefix: parsed.path)

@@ -6,6 +6,9 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
     /// `target.urls`: every URL devices are spread over, round-robin by device index (`url` is the
     /// first); empty when the profile gave one `url`.
     public var urls: [String] = []
+    /// `target.resolve`: addresses to connect to for given `host:port`s instead of DNS (SNI and
+    /// Host stay the URL's).
+    public var resolve: [HostOverride] = []
     /// Optional CA label: `/.well-known/est/<label>/<operation>`.
     public var caLabel: String?
     /// PEM bundle of trust anchors; nil means the built-in server's CA or the system store.
@@ -16,6 +19,12 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
 
     public init() {}
 
+    /// The address `target.resolve` gives for `host:port`, if any.
+    public func override(host: String, port: UInt16) -> String? {
+        let name = host.lowercased()
+        return resolve.first { $0.host == name && $0.port == port }?.address
+    }
+
     /// True when no URL is given and the run starts its own server.
     public var usesBuiltInServer: Bool { url == nil }
 
@@ -24,6 +33,7 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encodeIfPresent(url, forKey: .url)
         if !urls.isEmpty { try container.encode(urls, forKey: .urls) }
+        if !resolve.isEmpty { try container.encode(resolve, forKey: .resolve) }
         try container.encode(url == nil, forKey: .builtInServer)
         try container.encodeIfPresent(caLabel, forKey: .caLabel)
         try container.encodeIfPresent(caBundlePath, forKey: .caBundle)
@@ -32,5 +42,5 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
         if let basic { try container.encode(["basic": basic], forKey: .credentials) }
     }
 
-    private enum Key: String, CodingKey { case url, urls, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
+    private enum Key: String, CodingKey { case url, urls, resolve, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
 }

@@ -1,8 +1,10 @@
+import EST
+
 /// The `target` section: URL, CA label and bundle, TLS policy, bootstrap identity, Basic credentials.
 extension ProfileReader {
     mutating func target(_ node: ProfileNode, at path: String) -> EndpointTarget {
         var target = EndpointTarget()
-        guard let fields = fields(node, at: path, allowed: ["url", "urls", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
+        guard let fields = fields(node, at: path, allowed: ["url", "urls", "resolve", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
             return target
         }
         if let url = string(fields["url"], at: Self.join(path, "url")) {
@@ -22,6 +24,9 @@ extension ProfileReader {
                 }
             }
         }
+        if let entries = stringList(fields["resolve"], at: Self.join(path, "resolve")) {
+            target.resolve = resolveEntries(entries, at: Self.join(path, "resolve"), urls: target.urls.isEmpty ? target.url.map { [$0] } ?? [] : target.urls)
+        }
         if let label = string(fields["caLabel"], at: Self.join(path, "caLabel")) {
             if label.contains("/") || label.contains("?") || label.contains("#") {
                 report(Self.join(path, "caLabel"), "must be a single path segment without '/', '?' or '#', got \"\(label)\"")
@@ -39,6 +44,40 @@ extension ProfileReader {
             }
         }
         return target
+    }
+
+    /// `target.resolve`'s entries, each naming a `host:port` of one of `urls` (an entry no URL uses is a typo).
+    private mutating func resolveEntries(_ entries: [String], at path: String, urls: [String]) -> [HostOverride] {
+        var overrides: [HostOverride] = []
+        guard !urls.isEmpty else {
+            if !entries.isEmpty { report(path, "applies to target.url or target.urls; the built-in server needs none") }
+            return []
+        }
+        let parsed = urls.compactMap { url -> HTTPSURL? in
+            do { return try HTTPSURL(parsing: url) } catch { return nil }  // checkedURL reported a bad URL already
+        }
+        for (i, entry) in entries.enumerated() {
+            let entryPath = "\(path)[\(i)]"
+            do {
+                let o = try HostOverride(parsing: entry)
+                guard parsed.contains(where: { $0.host.lowercased() == o.host && $0.port == o.port }) else {
+                    let known = parsed.map { "\($0.host):\($0.port)" }.joined(separator: ", ")
+                    report(entryPath, "\"\(entry)\" names \(o.host):\(o.port), which no target URL uses (they use \(known))")
+                    continue
+                }
+                guard !overrides.contains(where: { $0.host == o.host && $0.port == o.port }) else {
+                    report(entryPath, "\"\(entry)\": \(o.host):\(o.port) is already resolved by an earlier entry; give each host:port once")
+                    continue
+                }
+                overrides.append(o)
+            } catch {
+                switch error {
+                case .invalid(let found): for issue in found { report(entryPath, issue.message) }
+                default: report(entryPath, "\(error)")
+                }
+            }
+        }
+        return overrides
     }
 
     private mutating func checkedURL(_ url: String, at path: String) -> String? {
