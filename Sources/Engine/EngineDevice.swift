@@ -66,6 +66,8 @@ final class EngineDevice: TLSConnectionDelegate {
     /// The server this device talks to (round-robin by index over the run's targets), and its position.
     let target: EngineTarget
     let targetIndex: Int
+    /// The address of the connection opened last (one of the target's when they are re-resolved).
+    private var address: SocketAddress
     private(set) var state = State.parked
     private var link: Link?
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
@@ -94,6 +96,7 @@ final class EngineDevice: TLSConnectionDelegate {
         target = targets.isEmpty
             ? EngineTarget(address: worker.settings.address, serverName: worker.settings.serverName, templates: worker.settings.templates, description: "")
             : targets[targetIndex]
+        address = target.address
         // Each device's stream starts at a scrambled point, so devices do not replay each other's draws.
         draws = SplitMix64(seed: SplitMix64.mix(worker.settings.seed ^ SplitMix64.mix(UInt64(credentials.index) &+ 1)))
         wait = try EventLoop.Timer(loop: worker.loop) {}
@@ -280,12 +283,13 @@ final class EngineDevice: TLSConnectionDelegate {
         arm(timeout, ns: timeoutNs(op.kind))
         do {
             let sources = settings.sourceAddresses
-            try connection.connect(to: target.address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
+            address = worker.connectAddress(target: targetIndex, fallback: target.address)
+            try connection.connect(to: address, from: sources.isEmpty ? nil : sources[credentials.index % sources.count])
         } catch {
             // A synchronous failure may already have been reported through the delegate.
             guard case .connecting(let op) = state else { return }
             closeLink()
-            complete(op, .connectError, EngineDevice.reason(error, address: target.address))
+            complete(op, .connectError, EngineDevice.reason(error, address: address))
         }
     }
 
@@ -600,11 +604,11 @@ final class EngineDevice: TLSConnectionDelegate {
                 return resend(op, after: link)
             }
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: address)
             complete(op, outcome, reason)
         case .connecting(let op), .awaitingResponse(let op):
             closeLink()
-            let (outcome, reason) = EngineDevice.failure(error, address: target.address)
+            let (outcome, reason) = EngineDevice.failure(error, address: address)
             complete(op, outcome, reason)
         case .parked, .ready, .thinking, .backingOff, .awaitingRetryAfter, .awaitingConnectionSlot, .finished:
             // An idle connection failed: it is closing, and the next operation opens a new one.

@@ -54,8 +54,10 @@ extension EngineSettings {
         arrivalProcess = profile.arrivals
         for t in target.all {
             targets.append(EngineTarget(address: t.address, serverName: t.serverName,
-                                        templates: try Self.templates(target: t, credentials: client.credentials), description: t.description))
+                                        templates: try Self.templates(target: t, credentials: client.credentials), description: t.description,
+                                        addresses: t.refreshedHost.map { TargetAddresses(host: $0.name, port: t.address.port, addresses: $0.addresses) }))
         }
+        resolveEveryNs = profile.target.resolveEverySeconds.map { Self.ns(seconds: $0) }
         for ip in profile.sourceAddresses?.addresses ?? [] {
             do { sourceAddresses.append(try SocketAddress(ip: ip, port: 0)) } catch {
                 throw .setup("sourceAddresses: \(ip) is not an address this machine can bind: \(error)")

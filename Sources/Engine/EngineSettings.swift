@@ -56,6 +56,8 @@ struct EngineSettings: @unchecked Sendable {
     /// Every server devices are spread over, device i on target i mod n (the first is `address`,
     /// `serverName`, `templates`); set from the run target and its alternates.
     var targets: [EngineTarget] = []
+    /// `target.resolveEverySeconds` in ns (nil: names resolved once, before the run).
+    var resolveEveryNs: UInt64?
     /// Local addresses to bind before connecting, device i on address i mod n (empty: the kernel picks).
     var sourceAddresses: [SocketAddress] = []
     /// Which issued certificates get their signature verified against cacerts.

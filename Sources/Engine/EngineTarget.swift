@@ -10,4 +10,7 @@ struct EngineTarget {
     let templates: [ESTOperation: HTTPRequestTemplate]
     /// What the console calls it (the URL).
     let description: String
+    /// `target.resolveEverySeconds`: every address its name resolves to now (new connections spread
+    /// over them); nil: always `address`.
+    var addresses: TargetAddresses? = nil
 }

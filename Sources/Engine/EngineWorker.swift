@@ -58,6 +58,15 @@ final class EngineWorker {
     /// Several targets: measured operations and metrics per target (empty for one target), made
     /// before the clock starts so recording into them allocates nothing new.
     private(set) var targetTallies: [TargetTally] = []
+    /// `target.resolveEverySeconds`: per target, the addresses this thread spreads new connections
+    /// over (copied when the shared list's generation changes) and whose turn is next.
+    private var rotations: [AddressRotation] = []
+    /// A target's addresses as this thread last copied them, and the round-robin position.
+    struct AddressRotation {
+        var generation = UInt64.max
+        var addresses: [SocketAddress] = []
+        var next = 0
+    }
     /// When the last measured operation was recorded (0: none).
     private(set) var lastRecordNs: UInt64 = 0
     private var devices: [EngineDevice] = []
@@ -108,6 +117,7 @@ final class EngineWorker {
                 TargetTally(target: $0.description, address: $0.address.description, metrics: WorkerMetrics(runStartNs: runStartNs, operations: names))
             }
         }
+        rotations = Array(repeating: AddressRotation(), count: settings.targets.count)
         for c in credentials { devices.append(try EngineDevice(worker: self, credentials: c)) }
         ready = try ReadyList(loop: loop) { $0.readyTurn() }
         wakeup = try Wakeup(loop: loop) {}
@@ -266,6 +276,22 @@ final class EngineWorker {
             return
         }
         if dispatcher?.arrivalsExhausted == true && dispatcher?.allIdle == true { drain() }
+    }
+
+    /// The address a new connection to target `index` goes to: the next of the addresses its name
+    /// resolves to now (`target.resolveEverySeconds`), else `fallback`. Copies the list only when it changed.
+    func connectAddress(target index: Int, fallback: SocketAddress) -> SocketAddress {
+        guard index < rotations.count, let shared = settings.targets[index].addresses else { return fallback }
+        if shared.generation != rotations[index].generation {
+            let (generation, addresses) = shared.snapshot()
+            rotations[index].generation = generation
+            rotations[index].addresses = addresses
+        }
+        let count = rotations[index].addresses.count
+        guard count > 0 else { return fallback }
+        let turn = rotations[index].next % count
+        rotations[index].next = turn + 1
+        return rotations[index].addresses[turn]
     }
 
     /// An arrival starts its pass now (late or not): counted when in the measured window.

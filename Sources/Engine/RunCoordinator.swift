@@ -219,6 +219,17 @@ public final class RunCoordinator: Sendable {
         measuring()
         let maintenance = RunCoordinator.startHeapTrimming(progress)
         defer { maintenance.set() }
+        let refreshed = settings.targets.compactMap(\.addresses)
+        var refresher: AddressRefresher?
+        if let every = settings.resolveEveryNs, !refreshed.isEmpty {
+            for t in refreshed {
+                say("target: \(t.host) resolves to \(t.snapshot().addresses.map(\.description).joined(separator: ", ")); "
+                    + "new connections spread over them, resolved again every \(Double(every) / 1e9) s")
+            }
+            refresher = AddressRefresher(targets: refreshed, intervalNs: every)
+            refresher?.start()
+        }
+        defer { refresher?.stop() }
         let monitor = startAbortMonitor(startNs: start)
         defer { monitor.set() }
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
@@ -322,6 +333,17 @@ public final class RunCoordinator: Sendable {
         }
         if late > 0 {
             warnings.append("\(late) arrival(s) started late, after waiting for a busy device (their latency counts from the intended start)")
+        }
+        if let refresher {
+            refresher.stop()
+            let tally = refresher.tally
+            if tally.failures > 0 {
+                warnings.append("target.resolveEverySeconds: \(tally.failures) of \(tally.lookups) lookup(s) failed (the addresses known were kept), e.g. \(tally.firstFailure ?? "?")")
+            }
+            if tally.changes > 0 {
+                say("target: the addresses changed \(tally.changes) time(s) during the run; now "
+                    + refreshed.map { "\($0.host) → \($0.snapshot().addresses.map(\.description).joined(separator: ", "))" }.joined(separator: "; "))
+            }
         }
         if clientFailures > 0 {
             warnings.append("\(clientFailures) failure(s) on estbench's side, e.g. \(firstClientFailure ?? "?")")

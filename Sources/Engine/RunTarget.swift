@@ -32,6 +32,9 @@ public struct RunTarget: Sendable {
     public var isBuiltInServer: Bool
     /// The built-in server's thread count, for the console (nil for another server).
     public var serverThreads: Int?
+    /// `target.resolveEverySeconds`: the host name to resolve again and every address it resolved to
+    /// (new connections spread over them); nil for an IP literal, a `target.resolve` entry, or without it.
+    public var refreshedHost: (name: String, addresses: [SocketAddress])?
     /// Further servers (`target.urls` after the first): device i goes to target i mod (1 + count).
     public var alternates: [RunTarget] = []
 
@@ -61,6 +64,7 @@ public struct RunTarget: Sendable {
         let parsed: HTTPSURL
         do { parsed = try HTTPSURL(parsing: url) } catch { throw .setup("target.url: \(error)") }
         let address: SocketAddress
+        var refreshed: (name: String, addresses: [SocketAddress])?
         if let ip = profile.target.override(host: parsed.host, port: parsed.port) {
             // target.resolve: this address, not DNS; SNI and Host stay the URL's host.
             do { address = try SocketAddress(ip: ip, port: parsed.port) } catch {
@@ -68,10 +72,14 @@ public struct RunTarget: Sendable {
             }
         } else {
             do { address = try SocketAddress.resolve(host: parsed.host, port: parsed.port) } catch { throw .setup("\(error)") }
+            if profile.target.resolveEverySeconds != nil, !parsed.host.contains(":"), parsed.host != address.ip {
+                do { refreshed = (parsed.host, try SocketAddress.resolveAll(host: parsed.host, port: parsed.port)) } catch { throw .setup("\(error)") }
+            }
         }
         var target = RunTarget(address: address, serverName: profile.target.tls.sni ?? parsed.host,
                                trust: .file(profile.target.caBundlePath ?? systemTrustFile),
                                label: profile.target.caLabel, description: url, hostField: parsed.hostField, pathPrefix: parsed.path)
+        target.refreshedHost = refreshed
         for other in profile.target.urls.dropFirst() {
             var single = profile
             single.target.url = other

@@ -9,6 +9,9 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
     /// `target.resolve`: addresses to connect to for given `host:port`s instead of DNS (SNI and
     /// Host stay the URL's).
     public var resolve: [HostOverride] = []
+    /// `target.resolveEverySeconds`: host names are resolved again at this interval, and new
+    /// connections spread over every address they resolve to; nil: resolved once, first address.
+    public var resolveEverySeconds: Double?
     /// Optional CA label: `/.well-known/est/<label>/<operation>`.
     public var caLabel: String?
     /// PEM bundle of trust anchors; nil means the built-in server's CA or the system store.
@@ -34,6 +37,7 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(url, forKey: .url)
         if !urls.isEmpty { try container.encode(urls, forKey: .urls) }
         if !resolve.isEmpty { try container.encode(resolve, forKey: .resolve) }
+        try container.encodeIfPresent(resolveEverySeconds, forKey: .resolveEverySeconds)
         try container.encode(url == nil, forKey: .builtInServer)
         try container.encodeIfPresent(caLabel, forKey: .caLabel)
         try container.encodeIfPresent(caBundlePath, forKey: .caBundle)
@@ -42,5 +46,5 @@ public struct EndpointTarget: Sendable, Equatable, Encodable {
         if let basic { try container.encode(["basic": basic], forKey: .credentials) }
     }
 
-    private enum Key: String, CodingKey { case url, urls, resolve, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
+    private enum Key: String, CodingKey { case url, urls, resolve, resolveEverySeconds, builtInServer, caLabel, caBundle, tls, bootstrap, credentials }
 }

@@ -4,7 +4,7 @@ import EST
 extension ProfileReader {
     mutating func target(_ node: ProfileNode, at path: String) -> EndpointTarget {
         var target = EndpointTarget()
-        guard let fields = fields(node, at: path, allowed: ["url", "urls", "resolve", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
+        guard let fields = fields(node, at: path, allowed: ["url", "urls", "resolve", "resolveEverySeconds", "caLabel", "caBundle", "tls", "bootstrap", "credentials"]) else {
             return target
         }
         if let url = string(fields["url"], at: Self.join(path, "url")) {
@@ -26,6 +26,14 @@ extension ProfileReader {
         }
         if let entries = stringList(fields["resolve"], at: Self.join(path, "resolve")) {
             target.resolve = resolveEntries(entries, at: Self.join(path, "resolve"), urls: target.urls.isEmpty ? target.url.map { [$0] } ?? [] : target.urls)
+        }
+        if fields["resolveEverySeconds"] != nil {
+            let every = number(fields["resolveEverySeconds"], at: Self.join(path, "resolveEverySeconds"), positive: true)
+            if every != nil && target.url == nil {
+                report(Self.join(path, "resolveEverySeconds"), "applies to target.url or target.urls; the built-in server needs none")
+            } else {
+                target.resolveEverySeconds = every
+            }
         }
         if let label = string(fields["caLabel"], at: Self.join(path, "caLabel")) {
             if label.contains("/") || label.contains("?") || label.contains("#") {

@@ -20,12 +20,14 @@ final class EngineFixture {
 
     /// - Parameters:
     ///   - authentication, users, clientCAs: the server's `--auth`, `--user-file` and `--client-ca`.
+    ///   - listen: where the server listens (nil: 127.0.0.1, a free port).
     ///   - authorityOptions: the CA and server certificate (e.g. the names the server certificate covers).
     init(faults: [String] = [], channelBinding: Bool = false, threads: Int = 1, capacity: ServerCapacity? = nil,
          authentication: ServerConfiguration.Authentication = .none, users: [String: String] = [:], clientCAs: [[UInt8]] = [],
-         authorityOptions: CertificateAuthority.Options = CertificateAuthority.Options()) throws {
+         authorityOptions: CertificateAuthority.Options = CertificateAuthority.Options(),
+         listen: SocketAddress? = nil) throws {
         authority = try CertificateAuthority(options: authorityOptions)
-        var configuration = ServerConfiguration(listen: try SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
+        var configuration = ServerConfiguration(listen: try listen ?? SocketAddress(ip: "127.0.0.1", port: 0), threads: threads)
         var plan = FaultPlan()
         for f in faults { try plan.add(f) }
         configuration.faults = plan

@@ -34,7 +34,7 @@ final class ProfileValidationTests: XCTestCase {
                [issue("devices.count", "expected an integer, got \"many\"")])
         expect(base(extra: "channelBinding: [true]"), [issue("channelBinding", "expected true or false, got a sequence")])
         expect(base(extra: "target: https://x"), [issue("target",
-            "expected a mapping with fields url, urls, resolve, caLabel, caBundle, tls, bootstrap, credentials, got \"https://x\"")])
+            "expected a mapping with fields url, urls, resolve, resolveEverySeconds, caLabel, caBundle, tls, bootstrap, credentials, got \"https://x\"")])
         expect(base(lifecycle: "simpleenroll"), [issue("lifecycle", "expected a sequence of steps or a mapping with mix, got \"simpleenroll\"")])
     }
 
