@@ -54,6 +54,12 @@ final class HostOverrideTests: XCTestCase {
             }
         }
         XCTAssertEqual(issue("\"est.test:8443:[::1]\""), "accepted")
+        for (every, expected) in [("0", "target.resolveEverySeconds: must be greater than 0"), ("soon", "target.resolveEverySeconds: expected a number")] {
+            let yaml = "target: {url: https://est.test, resolveEverySeconds: \(every)}\ndevices: {count: 1}\nlifecycle: [{op: cacerts}]\nload: {closed: {devices: 1}}\nstop: {operations: 1}"
+            XCTAssertThrowsError(try Workload.RunPlan.load(yaml: yaml, name: "p")) { XCTAssertTrue("\($0)".contains(expected), "\($0)") }
+        }
+        let builtIn = "target: {resolveEverySeconds: 5}\ndevices: {count: 1}\nlifecycle: [{op: cacerts}]\nload: {closed: {devices: 1}}\nstop: {operations: 1}"
+        XCTAssertThrowsError(try Workload.RunPlan.load(yaml: builtIn, name: "p")) { XCTAssertTrue("\($0)".contains("applies to target.url"), "\($0)") }
         XCTAssertEqual(issue("\"est.test:443:10.0.0.7\"", url: "https://est.test"), "accepted")
         for (entry, expected) in [
             ("\"est.test:8443\"", "has no address"),
