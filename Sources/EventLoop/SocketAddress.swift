@@ -62,6 +62,17 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         self.storage = storage
     }
 
+    /// The local address of a socket descriptor (`getsockname`).
+    init(descriptor: Int32) throws(UVError) {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutableBytes(of: &storage) { raw in
+            getsockname(descriptor, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+        }
+        if rc != 0 { throw UVError(code: -errno, operation: .socketName) }
+        self.storage = storage
+    }
+
     public var family: Family { Int32(storage.ss_family) == AF_INET6 ? .ipv6 : .ipv4 }
 
     public var port: UInt16 {

@@ -39,6 +39,9 @@ public final class TCPConnection: LoopHandle {
     public internal(set) var queuedWriteCount = 0
     public internal(set) var queuedWriteBytes = 0
     public internal(set) var isShutdownRequested = false
+    /// Reading stopped by `pauseReading()`.
+    public private(set) var isReadingPaused = false
+    private var isReadEOF = false
     /// The most one read delivers (at most `Loop.sharedReadBufferSize`).
     public let readBufferSize: Int
 
@@ -190,6 +193,22 @@ public final class TCPConnection: LoopHandle {
         }
     }
 
+    /// Stops reading (`uv_read_stop`) until `resumeReading()`: backpressure on a peer that sends
+    /// faster than its answers drain. Its bytes wait in the kernel, whose buffers then stop it.
+    public func pauseReading() {
+        guard state == .connected, !isReadingPaused else { return }
+        isReadingPaused = true
+        uv_read_stop(stream)
+    }
+
+    /// Reads again after `pauseReading()` (a no-op otherwise, and after the peer's EOF).
+    public func resumeReading() {
+        guard isReadingPaused else { return }
+        isReadingPaused = false
+        guard !isReadEOF else { return }
+        startReading()
+    }
+
     private func startConnectTimer(delayNs: UInt64) throws(UVError) {
         let timer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
         do {
@@ -238,6 +257,7 @@ public final class TCPConnection: LoopHandle {
         if count > 0 {
             delegate?.connection(self, didRead: UnsafeRawBufferPointer(start: readBuffer, count: count))
         } else if count == Int(UV_EOF.rawValue) {
+            isReadEOF = true
             delegate?.connectionDidReadEOF(self)  // libuv already stopped reading
         } else {
             do {

@@ -59,10 +59,48 @@ public final class TCPListener: LoopHandle {
         retainOwner(self, in: asHandle(tcp))
     }
 
+    /// A listener on a duplicate of `socket`'s descriptor: several loops may each listen on the
+    /// same socket, and closing this listener leaves the socket (and its pending connections) to
+    /// the others. Throws EMFILE/ENFILE (`.other(.listen, …)`) when no descriptor is left to duplicate.
+    public init(
+        loop: Loop, socket: ListeningSocket, backlog: Int32 = 511,
+        readBufferSize: Int = TCPConnection.defaultReadBufferSize, noDelay: Bool = true,
+        delegate: (any TCPListenerDelegate)? = nil
+    ) throws(UVError) {
+        let fd = try socket.duplicate()
+        let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+        do {
+            try uvCheck(uv_tcp_init(loop.openUVLoop, tcp), .tcpInit)
+        } catch {
+            Glibc.close(fd)
+            tcp.deallocate()
+            throw error
+        }
+        do throws(UVError) {
+            do {
+                try uvCheck(uv_tcp_open(tcp, fd), .listen)
+            } catch {
+                Glibc.close(fd)
+                throw error
+            }
+            try uvCheck(uv_listen(asStream(tcp), backlog, onConnection), .listen)
+        } catch {
+            uv_close(asHandle(tcp), onUnownedHandleClosed)
+            throw error
+        }
+        self.tcp = tcp
+        localAddress = socket.localAddress
+        self.readBufferSize = readBufferSize
+        self.noDelay = noDelay
+        self.delegate = delegate
+        retainOwner(self, in: asHandle(tcp))
+    }
+
     /// The bound port.
     public var port: UInt16 { localAddress.port }
 
-    /// Stops listening and closes the handle (idempotent); accepted connections stay open.
+    /// Stops listening and closes the handle (idempotent); accepted connections stay open. Safe from
+    /// the delegate's callbacks: libuv stops accepting on this handle at once.
     public func close() {
         guard !isClosing else { return }
         isClosing = true

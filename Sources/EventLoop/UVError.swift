@@ -43,6 +43,9 @@ public enum UVError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// EMFILE or ENFILE: the process (or the system) has no descriptor left.
+    public var isOutOfDescriptors: Bool { code == UV_EMFILE.rawValue || code == UV_ENFILE.rawValue }
+
     /// libuv's symbolic name for the code, e.g. "ECONNREFUSED" (`uv_err_name`).
     public var name: String { String(cString: uv_err_name(code)) }
 

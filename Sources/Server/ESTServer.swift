@@ -5,8 +5,8 @@ import PKI
 import Synchronization
 import TLS
 
-/// The built-in EST server: N worker threads, each with its own loop and listener on one shared
-/// port. `start()` returns once every worker listens; `stop()` (any thread) ends them all and
+/// The built-in EST server: N worker threads, each with its own loop, listening on one shared
+/// socket. `start()` returns once every worker listens; `stop()` (any thread) ends them all and
 /// joins. Counters are summed after join.
 public final class ESTServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
@@ -14,6 +14,8 @@ public final class ESTServer: @unchecked Sendable {
     private var workers: [ServerWorker] = []
     private var threads: [StartedThread] = []
     public private(set) var port: UInt16 = 0
+    /// The one socket every worker listens on (each through its own duplicate descriptor).
+    private var listeningSocket: ListeningSocket?
     private let makeService: @Sendable (Int) throws -> ESTService
     private let tlsContext: TLSContext
 
@@ -26,19 +28,22 @@ public final class ESTServer: @unchecked Sendable {
         self.makeService = makeService
     }
 
-    /// Starts every worker; the first binds the configured address (port 0: the kernel picks) and
-    /// the others the same port.
+    /// Binds the configured address once (port 0: the kernel picks) and starts every worker on
+    /// that one socket; throws `.addressInUse` when another socket holds the address (unless both
+    /// use `reusePort`).
     public func start() throws {
-        var address = configuration.listen
+        let socket = try ListeningSocket(address: configuration.listen, backlog: 1024, reusePort: configuration.reusePort)
+        listeningSocket = socket
+        port = socket.port
         let gate = configuration.capacity.map(CapacityGate.init)
-        for i in 0..<max(1, configuration.threads) {
-            let worker = try ServerWorker(index: i, tlsContext: tlsContext, limits: configuration.limits, capacity: gate,
-                                          service: try makeService(i), log: log)
-            try worker.bind(address: address)
-            if i == 0, let bound = worker.listener?.port {
-                port = bound
-                address = try SocketAddress(ip: address.ip, port: bound)
-            }
+        let count = max(1, configuration.threads)
+        let cap = configuration.limits.maxConnections ?? ServerLimits.defaultMaxConnections(descriptorLimit: DescriptorLimit.current)
+        for i in 0..<count {
+            // The cap split across workers (at least one each): a worker at its share stops accepting.
+            let share = cap / count + (i < cap % count ? 1 : 0)
+            let worker = try ServerWorker(index: i, tlsContext: tlsContext, limits: configuration.limits, maxConnections: share,
+                                          capacity: gate, service: try makeService(i), log: log)
+            try worker.bind(socket: socket)
             workers.append(worker)
         }
         for worker in workers {
@@ -51,11 +56,12 @@ public final class ESTServer: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting, closes connections, ends and joins every worker thread.
+    /// Stops accepting, closes connections, ends and joins every worker thread, then frees the port.
     public func stop() {
         for w in workers { w.stop() }
         for t in threads { t.join() }
         threads = []
+        listeningSocket = nil
     }
 
     /// Events counted by all workers (valid after `stop()`).

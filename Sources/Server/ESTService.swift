@@ -60,13 +60,20 @@ final class ESTService {
 
     func respond(to request: ServerRequest) -> ServerResponse {
         pendingFault = nil  // a fault drawn for an earlier request that ended early must not linger
+        // RFC 9110 §15.6.2: a method the server does not recognise is 501, not 405.
+        guard let method = request.method else {
+            return text(responses.notImplemented, "method not implemented; EST uses GET and POST\n", close: true)
+        }
+        // Nothing of the target is echoed back: a client's 10 KB path must not come back in the body.
         let path: ESTPath
-        do { path = try ESTPath(target: request.target) } catch { return text(responses.notFound, "\(error)\n") }
+        do { path = try ESTPath(target: ESTService.originForm(request.target)) } catch {
+            return text(responses.notFound, ESTService.notFoundMessage(error))
+        }
         if let label = path.label, !configuration.labels.contains(label) {
-            return text(responses.notFound, "unknown CA label \"\(label)\"\n")
+            return text(responses.notFound, "unknown CA label\n")
         }
         let op = path.operation
-        guard request.method == (op.usesPOST ? .post : .get) else {
+        guard method == (op.usesPOST ? .post : .get) else {
             return text(responses.methodNotAllowed(op), "\(op) takes \(op.usesPOST ? "POST" : "GET")\n")
         }
         tally.request(op)
@@ -184,6 +191,27 @@ final class ESTService {
     // MARK: helpers
 
     var faultTemplates: ResponseTemplates { responses }
+
+    /// The path of an absolute-form target (`https://host:port/path`, RFC 9112 §3.2.2: a server
+    /// must accept it); an origin-form target as it is.
+    static func originForm(_ target: String) -> String {
+        guard target.first != "/" else { return target }
+        let lower = target.prefix(8).lowercased()
+        let scheme = lower.hasPrefix("https://") ? 8 : lower.hasPrefix("http://") ? 7 : 0
+        guard scheme > 0 else { return target }
+        let afterScheme = target.dropFirst(scheme)
+        guard let slash = afterScheme.firstIndex(of: "/") else { return "/" }
+        return String(afterScheme[slash...])
+    }
+
+    /// A 404 body naming what was wrong, without the client's own bytes.
+    static func notFoundMessage(_ error: ESTPath.ParseError) -> String {
+        switch error {
+        case .notEST: return "not an EST path: expected \(ESTPath.prefix)[LABEL/]OPERATION\n"
+        case .unknownOperation: return "unknown EST operation; expected one of \(ESTOperation.allowedNames)\n"
+        case .badLabel: return "a CA label takes A-Z a-z 0-9 - _ . only\n"
+        }
+    }
 
     func text(_ template: HTTPResponseTemplate, _ message: String, close: Bool = false) -> ServerResponse {
         ServerResponse(template: template, body: Array(message.utf8), close: close)

@@ -17,6 +17,7 @@ struct ResponseTemplates {
     let unsupportedMediaType: HTTPResponseTemplate
     let internalError: HTTPResponseTemplate
     let unavailable: HTTPResponseTemplate
+    let notImplemented: HTTPResponseTemplate
     let wrongContentType: HTTPResponseTemplate
     private let methodGET: HTTPResponseTemplate
     private let methodPOST: HTTPResponseTemplate
@@ -38,6 +39,7 @@ struct ResponseTemplates {
         tooLarge = try HTTPResponseTemplate(status: 413, contentType: text)
         unsupportedMediaType = try HTTPResponseTemplate(status: 415, contentType: text)
         internalError = try HTTPResponseTemplate(status: 500, contentType: text)
+        notImplemented = try HTTPResponseTemplate(status: 501, contentType: text)
         unavailable = try HTTPResponseTemplate(status: 503, contentType: text, retryAfter: .seconds(1))
         wrongContentType = try HTTPResponseTemplate(status: 200, contentType: "text/html")
         methodGET = try HTTPResponseTemplate(status: 405, contentType: text, extraFields: [("Allow", "GET")])

@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
 
     public var listen: SocketAddress
     public var threads: Int
+    /// `SO_REUSEPORT` on the listening socket: other processes may share the port (off: a port in
+    /// use is an error, EADDRINUSE).
+    public var reusePort = false
     public var authentication: Authentication = .none
     /// CSRs must carry the connection's tls-unique / tls-exporter value in challengePassword.
     public var requireChannelBinding = false

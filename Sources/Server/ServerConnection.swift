@@ -6,18 +6,33 @@ import TLS
 /// idle/request timer, and the response in flight. Loop thread only; retained by its TLS
 /// connection (and the worker's set) until closed.
 final class ServerConnection: TLSConnectionDelegate {
+    /// What the connection's one timer is waiting for.
+    private enum Wait {
+        /// A kept-alive connection's next request (idle timeout).
+        case idle
+        /// The rest of a request that has started (request timeout).
+        case request
+        /// The peer to take the answers queued past `maxUnsentBytes` (drain timeout); reading is paused.
+        case drain
+    }
+
     unowned let worker: ServerWorker
     let tls: TLSConnection
     private var parser: HTTPRequestParser
     private var timer: EventLoop.Timer?
+    private var wait = Wait.idle
     /// The timer of a delayed response (a fault), owned here so a client leaving first cancels it.
     private var delayTimer: EventLoop.Timer?
     private var responseBuffer: [UInt8] = []
-    /// Bytes after a complete request (pipelining), parsed once the response is out.
+    /// Bytes not yet parsed: after a complete request (pipelining), or read while a response is
+    /// delayed or the connection drains. Bounded: reading stops while draining.
     private var pending: [UInt8] = []
     private var responding = false
     private var closing = false
-    private var inRequest = false
+    /// A response with `Connection: close` (or a cut-off one) went out: later bytes are ignored.
+    private var finished = false
+    /// Inside `parsePending` (a response written from it must not parse again: no recursion).
+    private var parsing = false
 
     init(worker: ServerWorker, accepted: TCPConnection) throws {
         self.worker = worker
@@ -30,7 +45,7 @@ final class ServerConnection: TLSConnectionDelegate {
     }
 
     private func armIdleTimer() {
-        inRequest = false
+        wait = .idle
         startTimer(worker.limits.idleTimeoutMs)
     }
 
@@ -43,7 +58,13 @@ final class ServerConnection: TLSConnectionDelegate {
     }
 
     private func timedOut() {
-        worker.count(inRequest ? .requestTimeout : .idleTimeout)
+        switch wait {
+        case .idle: worker.count(.idleTimeout)
+        case .request: worker.count(.requestTimeout)
+        case .drain:
+            worker.count(.drainTimeout)
+            worker.note(.drainTimeout, "a client that does not read its responses was cut off")
+        }
         close()
     }
 
@@ -63,27 +84,56 @@ final class ServerConnection: TLSConnectionDelegate {
 
     // MARK: requests
 
+    private var isDraining: Bool { wait == .drain }
+
     private func consume(_ bytes: UnsafeRawBufferPointer) {
-        if responding {
+        if finished || closing { return }
+        if responding || isDraining || !pending.isEmpty {
             pending.append(contentsOf: bytes)
+            parsePending()
             return
         }
-        if !inRequest && bytes.count > 0 {
+        let used = parse(bytes)
+        if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
+        parsePending()
+    }
+
+    /// Parses what is pending, request after request, until a response must wait (delayed, or the
+    /// peer not draining) or nothing is left. A loop, not recursion through `write`.
+    private func parsePending() {
+        guard !parsing else { return }
+        parsing = true
+        defer { parsing = false }
+        var start = 0
+        while start < pending.count && !responding && !isDraining && !finished && !closing {
+            start += pending.withUnsafeBytes { parse(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        }
+        if finished || closing {
+            pending = []
+        } else if start > 0 {
+            pending.removeFirst(min(start, pending.count))
+        }
+    }
+
+    /// Feeds `bytes` to the parser and answers a request it completes; returns the bytes used
+    /// (all of them unless a request ended inside them).
+    private func parse(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if wait == .idle && bytes.count > 0 {
             // The whole request must arrive within the request timeout, however slowly it starts.
-            inRequest = true
+            wait = .request
             startTimer(worker.limits.requestTimeoutMs)
         }
         switch parser.feed(bytes) {
         case .needsInput:
-            return
+            return bytes.count
         case .complete(let consumed):
-            if consumed < bytes.count { pending.append(contentsOf: bytes[consumed...]) }
             handleRequest()
+            return consumed
         case .failed(let error):
             worker.count(.badRequest)
             worker.note(.badRequest, "\(error)")
-            let response = worker.service.badRequest(error)
-            respond(response)
+            respond(worker.service.badRequest(error))
+            return bytes.count
         }
     }
 
@@ -156,6 +206,7 @@ final class ServerConnection: TLSConnectionDelegate {
             // Half the response, then a bare FIN (no close_notify): a truncated response.
             let half = max(1, responseBuffer.count / 2)
             responseBuffer.withUnsafeBytes { tls.write(UnsafeRawBufferPointer(rebasing: $0[0..<half])) }
+            finished = true
             do { try tls.tcp.shutdown() } catch { close() }
             armIdleTimer()
             return
@@ -165,17 +216,21 @@ final class ServerConnection: TLSConnectionDelegate {
         if response.close {
             // close_notify and FIN go out after the response; the peer's close (or the idle
             // timer) then closes the connection, so nothing queued is cut off.
+            finished = true
             tls.shutdown()
             armIdleTimer()
             return
         }
         parser.reset()
-        armIdleTimer()
-        if !pending.isEmpty {
-            let next = pending
-            pending = []
-            next.withUnsafeBytes { consume($0) }
+        if tls.tcp.queuedWriteBytes > worker.limits.maxUnsentBytes {
+            // The peer is not taking its answers: read nothing more until they drain.
+            wait = .drain
+            tls.tcp.pauseReading()
+            startTimer(worker.limits.drainTimeoutMs)
+            return
         }
+        armIdleTimer()
+        parsePending()
     }
 
     // MARK: TLSConnectionDelegate
@@ -186,6 +241,13 @@ final class ServerConnection: TLSConnectionDelegate {
 
     func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
         consume(plaintext)
+    }
+
+    func tlsConnectionDidFlush(_ connection: TLSConnection) {
+        guard isDraining, !closing else { return }
+        tls.tcp.resumeReading()
+        armIdleTimer()
+        parsePending()
     }
 
     func tlsConnectionPeerDidClose(_ connection: TLSConnection, closeNotify: Bool) {

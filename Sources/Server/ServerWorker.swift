@@ -2,10 +2,24 @@ import EventLoop
 import HTTP
 import TLS
 
-/// One server thread: its own `Loop`, a listener on the shared port (SO_REUSEPORT: the kernel
-/// spreads accepts across workers), the connections it accepted, and its EST service (with its own
-/// signing contexts). Everything here lives on the worker's thread; counters are read after join.
+/// One server thread: its own `Loop`, a listener on the server's shared listening socket (each
+/// worker listens on its own duplicate of it), the connections it accepted, and its EST service
+/// (with its own signing contexts). Everything here lives on the worker's thread; counters are
+/// read after join.
 final class ServerWorker: TCPListenerDelegate {
+    /// Whether the worker takes new connections. libuv keeps accepting while a listener is open —
+    /// at EMFILE it spins in `accept4` without returning to the loop — so a worker that must not
+    /// accept closes its listener (its duplicate only: the socket and its queue stay for the
+    /// others) and opens a new one when it may accept again.
+    private enum Accepting {
+        case listening(TCPListener)
+        /// At this worker's share of the connection cap: resumes when one of its connections closes.
+        case atCap
+        /// Out of descriptors (EMFILE/ENFILE): resumes when a connection closes or the retry timer fires.
+        case outOfDescriptors
+        case stopped
+    }
+
     let index: Int
     let loop: Loop
     let tlsContext: TLSContext
@@ -14,24 +28,37 @@ final class ServerWorker: TCPListenerDelegate {
     let capacity: CapacityGate?
     let service: ESTService
     let log: ServerLog
-    private(set) var listener: TCPListener?
+    /// This worker's share of the server's connection cap.
+    let maxConnections: Int
+    private var accepting = Accepting.stopped
+    private var socket: ListeningSocket?
+    /// Retries listening while out of descriptors (its one meaning).
+    private var retryTimer: EventLoop.Timer?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     private var wakeup: Wakeup?
     private(set) var counts = [Int](repeating: 0, count: ServerEvent.allCases.count)
 
-    init(index: Int, tlsContext: TLSContext, limits: ServerLimits, capacity: CapacityGate?, service: ESTService, log: ServerLog) throws {
+    /// How soon a worker out of descriptors tries to listen again (other workers may free some).
+    static let descriptorRetryMs: UInt64 = 100
+
+    init(index: Int, tlsContext: TLSContext, limits: ServerLimits, maxConnections: Int, capacity: CapacityGate?,
+         service: ESTService, log: ServerLog) throws {
         self.index = index
         loop = try Loop()
         self.tlsContext = tlsContext
         self.limits = limits
+        self.maxConnections = max(1, maxConnections)
         self.capacity = capacity
         self.service = service
         self.log = log
     }
 
-    /// Binds the listener (port 0 only for the first worker) and the stop signal.
-    func bind(address: SocketAddress) throws {
-        listener = try TCPListener(loop: loop, address: address, backlog: 1024, reusePort: true, delegate: self)
+    /// Listens on `socket` (shared with the other workers) and sets up the stop signal.
+    func bind(socket: ListeningSocket) throws {
+        self.socket = socket
+        accepting = .listening(try TCPListener(loop: loop, socket: socket, backlog: 1024, delegate: self))
+        retryTimer = try EventLoop.Timer(loop: loop) {}
+        retryTimer?.handler = { [unowned self] in self.resumeAccepting() }
         wakeup = try Wakeup(loop: loop) { [unowned self] in self.shutdown() }
     }
 
@@ -45,7 +72,9 @@ final class ServerWorker: TCPListenerDelegate {
     func stop() { _ = wakeup?.signal() }
 
     private func shutdown() {
-        listener?.close()
+        if case .listening(let listener) = accepting { listener.close() }
+        accepting = .stopped
+        retryTimer?.close()
         for c in connections.values { c.tls.close() }
         wakeup?.close()
         loop.stop()
@@ -57,6 +86,52 @@ final class ServerWorker: TCPListenerDelegate {
 
     func connectionClosed(_ connection: ServerConnection) {
         connections[ObjectIdentifier(connection)] = nil
+        switch accepting {
+        case .atCap, .outOfDescriptors: resumeAccepting()
+        case .listening, .stopped: break
+        }
+    }
+
+    // MARK: pausing and resuming accepts
+
+    private func pauseAccepting(_ state: Accepting) {
+        guard case .listening(let listener) = accepting else { return }
+        listener.close()
+        accepting = state
+        if case .outOfDescriptors = state {
+            count(.outOfDescriptors)
+            note(.outOfDescriptors, "out of descriptors: not accepting until connections close")
+            startRetryTimer()
+        } else {
+            count(.connectionCap)
+            note(.connectionCap, "at its cap of \(maxConnections) connection(s): not accepting until one closes")
+        }
+    }
+
+    private func resumeAccepting() {
+        switch accepting {
+        case .listening, .stopped: return
+        case .atCap, .outOfDescriptors: break
+        }
+        guard connections.count < maxConnections else {
+            accepting = .atCap
+            return
+        }
+        guard let socket else { return }
+        do {
+            accepting = .listening(try TCPListener(loop: loop, socket: socket, backlog: 1024, delegate: self))
+            retryTimer?.stop()
+        } catch {
+            accepting = .outOfDescriptors
+            startRetryTimer()
+        }
+    }
+
+    private func startRetryTimer() {
+        guard let retryTimer, !retryTimer.isActive else { return }
+        do { try retryTimer.start(timeoutMs: ServerWorker.descriptorRetryMs) } catch {
+            note(.transportFailure, "retry timer: \(error)")
+        }
     }
 
     // MARK: TCPListenerDelegate
@@ -69,9 +144,14 @@ final class ServerWorker: TCPListenerDelegate {
             note(.transportFailure, "accept: \(error)")
             connection.close()
         }
+        if connections.count >= maxConnections { pauseAccepting(.atCap) }
     }
 
     func listener(_ listener: TCPListener, didFail error: UVError) {
+        if error.isOutOfDescriptors {
+            pauseAccepting(.outOfDescriptors)
+            return
+        }
         count(.transportFailure)
         note(.transportFailure, "accept: \(error)")
     }

@@ -154,6 +154,10 @@ extension TLSConnection: TCPConnectionDelegate {
         advance()
     }
 
+    public func connectionDidFlush(_ connection: TCPConnection) {
+        delegate?.tlsConnectionDidFlush(self)
+    }
+
     public func connectionDidReadEOF(_ connection: TCPConnection) {
         if !session.isHandshakeComplete {
             fail(.closedDuringHandshake)

@@ -9,4 +9,10 @@ public protocol TLSConnectionDelegate: AnyObject {
     /// The first failure (transport or TLS); the connection is closing.
     func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError)
     func tlsConnectionDidClose(_ connection: TLSConnection)
+    /// Every ciphertext byte written so far is with the kernel (nothing queued in user space).
+    func tlsConnectionDidFlush(_ connection: TLSConnection)
+}
+
+extension TLSConnectionDelegate {
+    public func tlsConnectionDidFlush(_ connection: TLSConnection) {}
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLoop
 import Foundation
 
 /// The `estbench` command: load generator and hot-path profiler for EST servers.
@@ -21,6 +22,8 @@ struct Estbench: ParsableCommand {
 enum Main {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        // Every connection is a descriptor: run and serve both start from the hard limit.
+        DescriptorLimit.raiseSoftToHard()
         do {
             var command = try Estbench.parseAsRoot()
             try command.run()

@@ -85,6 +85,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("capacity-queue"), help: "Requests that may wait for --capacity before the server answers 503 with Retry-After (default: N, one second's worth).")
     var capacityQueue: Int?
 
+    @Option(name: .customLong("max-connections"), help: "Connections held at once; at the cap the server stops accepting until some close (default: the descriptor limit less a reserve).")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("drain-timeout"), help: "Milliseconds a client that stopped reading its responses (over 256 KiB unsent) has to catch up before it is cut off.")
+    var drainTimeout: UInt64 = 10_000
+
+    @Flag(name: .customLong("reuse-port"), help: "Share the port with other processes (SO_REUSEPORT); without it a port in use is an error.")
+    var reusePort = false
+
     @Option(help: "Stop by itself after this many seconds (0: run until SIGINT/SIGTERM).")
     var duration: Double = 0
 
@@ -101,6 +110,10 @@ struct ServeCommand: ParsableCommand {
         guard duration >= 0, duration <= 10_000_000, duration.isFinite else {
             throw ValidationError("--duration must be 0 to 10000000 seconds")
         }
+        if let maxConnections, !(1...10_000_000).contains(maxConnections) {
+            throw ValidationError("--max-connections \(maxConnections) is out of range; allowed: 1...10000000")
+        }
+        guard (1...3_600_000).contains(drainTimeout) else { throw ValidationError("--drain-timeout takes 1...3600000 milliseconds") }
         if capacityQueue != nil && capacity == nil { throw ValidationError("--capacity-queue needs --capacity N") }
         if let capacity {
             do { _ = try ServerCapacity(requestsPerSecond: capacity, queueLimit: capacityQueue) } catch { throw ValidationError("--\(error)") }
@@ -141,6 +154,10 @@ struct ServeCommand: ParsableCommand {
         configuration.validityDays = validity
         configuration.limits.idleTimeoutMs = idleTimeout
         configuration.limits.requestTimeoutMs = requestTimeout
+        configuration.limits.drainTimeoutMs = drainTimeout
+        let descriptors = DescriptorLimit.raiseSoftToHard()
+        configuration.limits.maxConnections = maxConnections ?? ServerLimits.defaultMaxConnections(descriptorLimit: descriptors)
+        configuration.reusePort = reusePort
         configuration.users = try users()
         configuration.clientCAs = try clientCAs()
         configuration.csrAttributes = try csrAttributes()
@@ -173,6 +190,8 @@ struct ServeCommand: ParsableCommand {
                     + (intermediate ? " + intermediate" : "") + ", auth \(auth.rawValue)"
                     + (configuration.clientCAs.isEmpty ? "" : ", \(configuration.clientCAs.count) client CA(s)")
                     + (faults.entries.isEmpty ? "" : ", \(faults.entries.count) fault(s)")
+                    + ", max \(configuration.limits.maxConnections ?? 0) connections"
+                    + (reusePort ? ", port shared" : "")
                     + (configuration.capacity.map { ", capacity \($0.requestsPerSecond)/s (queue \($0.queueLimit))" } ?? ""))
         let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }
         let feeder = endpoint.map { endpoint in

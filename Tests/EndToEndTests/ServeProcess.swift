@@ -14,13 +14,21 @@ final class ServeProcess {
     let caDirectory: String
     let output: ProcessOutput
 
-    init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// - Parameter descriptorLimit: runs serve under `ulimit -n N` (soft and hard: serve cannot raise it).
+    init(_ arguments: [String] = [], environment: [String: String] = [:], descriptorLimit: Int? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-serve-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         caDirectory = directory.appendingPathComponent("ca").path
-        process.executableURL = estbenchBinary
         // --duration only bounds a server whose test died; a test stops it long before.
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory] + arguments
+        let serve = ["serve", "--listen", "127.0.0.1:0", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory] + arguments
+        if let descriptorLimit {
+            // exec: the process signalled and measured is serve itself, not the shell.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", estbenchBinary.path] + serve
+        } else {
+            process.executableURL = estbenchBinary
+            process.arguments = serve
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

@@ -178,5 +178,14 @@ final class CertificateAuthorityTests: XCTestCase {
         XCTAssertEqual(keyPath, dir + "/server.key")
         try serverKey.write(to: URL(fileURLWithPath: dir + "/server.key"))
         XCTAssertNil(load())
+
+        // Keys stay 0600: a key others may read (or write) is refused before it is used.
+        for mode: mode_t in [0o644, 0o640, 0o602] {
+            XCTAssertEqual(chmod(dir + "/intermediate.key", mode), 0)
+            XCTAssertEqual(load(), .keyExposed(path: dir + "/intermediate.key", mode: UInt32(mode)))
+            XCTAssertTrue(load()?.description.contains("chmod 600") == true, "\(load().map { "\($0)" } ?? "")")
+        }
+        XCTAssertEqual(chmod(dir + "/intermediate.key", 0o600), 0)
+        XCTAssertNil(load())
     }
 }

@@ -30,7 +30,8 @@ extension CertificateAuthority {
         try CertificateAuthority.write(certificate: serverCertificate, key: serverKey, paths: CertificateAuthority.serverFiles, in: path)
     }
 
-    /// Reads a CA saved by `save(to:)`, checking that every key matches its certificate.
+    /// Reads a CA saved by `save(to:)`, checking that every key is private to its owner (no group or
+    /// other bits) and matches its certificate.
     public static func load(from directory: String) throws(CertificateAuthorityError) -> CertificateAuthority {
         func path(_ name: String) -> String { directory + "/" + name }
         let (root, rootKey) = try readPair(rootFiles, in: path)
@@ -94,6 +95,10 @@ extension CertificateAuthority {
         }
         let view: CertificateView
         do { view = try CertificateView(der: der[...]) } catch { throw .malformedCertificate(path: certificatePath, error) }
+        var status = stat()
+        if stat(keyPath, &status) == 0 && status.st_mode & 0o077 != 0 {
+            throw .keyExposed(path: keyPath, mode: UInt32(status.st_mode & 0o777))
+        }
         let key: PrivateKey
         do { key = try PrivateKey.load(pemFile: keyPath) } catch { throw .unreadableKey(path: keyPath, error) }
         guard DERElement.bytesEqual(view.publicKeyInfo, key.publicKeyInfo[...]) else {

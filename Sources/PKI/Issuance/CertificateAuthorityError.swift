@@ -14,6 +14,8 @@ public enum CertificateAuthorityError: Error, Equatable, Sendable, CustomStringC
     case incompletePair(present: String, missing: String)
     /// Exporting a key for its file failed.
     case keyExport(PKIError)
+    /// A key file that others may read or write (keys stay 0600).
+    case keyExposed(path: String, mode: UInt32)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum CertificateAuthorityError: Error, Equatable, Sendable, CustomStringC
         case .keyMismatch(let k, let c): return "private key \(k) does not match the certificate in \(c)"
         case .incompletePair(let present, let missing): return "\(present) exists but \(missing) does not"
         case .keyExport(let e): return "cannot export a CA key: \(e)"
+        case .keyExposed(let p, let mode):
+            return "private key \(p) is accessible to others (mode 0\(String(mode, radix: 8))); keys must be 0600: chmod 600 \(p)"
         }
     }
 }
