@@ -21,7 +21,7 @@ final class AddressRefresher: Sendable {
     private let intervalNs: UInt64
     private let resolve: Resolver
     private let stopped = Atomic<Bool>(false)
-    private let counts = Mutex(Tally())
+    private let counts = Locked(Tally())
 
     init(targets: [TargetAddresses], intervalNs: UInt64, resolve: @escaping Resolver = { host, port throws(ResolutionError) in
         try SocketAddress.resolveAll(host: host, port: port)

@@ -45,7 +45,7 @@ public final class CapacitySearchRun: Sendable {
     let say: @Sendable (String) -> Void
     let generationProgress: RunCoordinator.GenerationProgress
     /// A stop asked for, and the step running now (to pass the stop on).
-    private let state = Mutex<(stopped: Bool, current: RunCoordinator?)>((false, nil))
+    private let state = Locked<(stopped: Bool, current: RunCoordinator?)>((false, nil))
 
     /// - Throws: `RunCoordinator.RunError.unsupported` when the plan's load is not a search.
     public init(plan: RunPlan, target: RunTarget, threads: Int, say: @escaping @Sendable (String) -> Void,

@@ -73,7 +73,7 @@ public final class RunCoordinator: Sendable {
     let keepFleet: Bool
     /// How far a stop has been asked to go, and the workers running now — under one lock, so a
     /// worker registering late gets the level in force and a level never goes back.
-    private let stopState = Mutex(StopState())
+    private let stopState = Locked(StopState())
     /// The stop level, the workers to tell, and who asked: a person (`stop()`) or an abort rule.
     private struct StopState {
         var level = StopLevel.none

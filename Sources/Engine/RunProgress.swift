@@ -1,3 +1,4 @@
+import PKI
 import EST
 import Metrics
 import Synchronization
@@ -18,7 +19,7 @@ public final class RunProgress: Sendable {
     /// Unreachable failures per reason slot; a slot's name is registered once (under the lock),
     /// a worker caches the slot, so counting is one relaxed add.
     private let reasonSlots = (0..<RunProgress.reasonSlotCount).map { _ in SharedCounter() }
-    private let reasonNames = Mutex<[String]>([])
+    private let reasonNames = Locked<[String]>([])
     // For /metrics: measured operations per (operation, outcome class), a latency histogram per
     // operation on `LiveCounts.bucketBoundsSeconds` with its sum, operations started, the last
     // arrival's start lag. One relaxed add each.

@@ -1,3 +1,4 @@
+import PKI
 import EventLoop
 import Synchronization
 
@@ -9,13 +10,13 @@ public final class TargetAddresses: Sendable {
     /// The name re-resolved, and the port every address gets.
     public let host: String
     public let port: UInt16
-    private let current: Mutex<[SocketAddress]>
+    private let current: Locked<[SocketAddress]>
     private let changes = Atomic<UInt64>(0)
 
     public init(host: String, port: UInt16, addresses: [SocketAddress]) {
         self.host = host
         self.port = port
-        current = Mutex(addresses)
+        current = Locked(addresses)
     }
 
     /// Bumped each time the list changes.

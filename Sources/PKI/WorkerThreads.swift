@@ -58,8 +58,8 @@ private func runJob(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPoin
 
 /// One result slot per thread, filled once each.
 private final class Slots<T: Sendable>: Sendable {
-    private let storage: Mutex<[T?]>
-    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
+    private let storage: Locked<[T?]>
+    init(count: Int) { storage = Locked(Array(repeating: nil, count: count)) }
     func store(_ value: T, at index: Int) { storage.withLock { $0[index] = value } }
     func values() -> [T] { storage.withLock { $0.map { $0! } } }
 }

@@ -1,10 +1,11 @@
+import PKI
 import Glibc
 import Synchronization
 
 /// The server's log: one line per kind of event the first time it happens (never one per request),
 /// written to standard error. Shared by all workers.
 public final class ServerLog: Sendable {
-    private let seen = Mutex<Set<ServerEvent>>([])
+    private let seen = Locked<Set<ServerEvent>>([])
     private let output: @Sendable (String) -> Void
 
     public init(output: @escaping @Sendable (String) -> Void = { line in

@@ -1,3 +1,4 @@
+import PKI
 import COpenSSL
 import COpenSSLShims
 import Synchronization
@@ -15,7 +16,7 @@ final class VerifiedChainCache: Sendable {
     /// Chains kept at most (a run talks to one server; a few keys cover load balancers).
     static let capacity = 64
 
-    private let entries = Mutex<[[UInt8]: Int]>([:])
+    private let entries = Locked<[[UInt8]: Int]>([:])
     private let hits = Atomic<Int>(0)
 
     /// Verifications answered from the cache so far.

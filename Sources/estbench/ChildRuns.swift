@@ -16,7 +16,7 @@ final class ChildRuns: Sendable {
         var interrupted = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Blocks SIGINT/SIGTERM in this process (threads started later inherit it) and waits for them on one thread.
     init() {

@@ -20,7 +20,7 @@ final class MetricsEndpoint: Sendable {
         let address: SocketAddress
         do { address = try SocketAddress(parsing: listen) } catch { throw CLIError.badInput("--metrics-listen \(listen): not ADDR:PORT (\(error))") }
         let page = MetricsPageStore()
-        let started = Mutex<Result<(SocketAddress, Wakeup), UVError>?>(nil)
+        let started = Locked<Result<(SocketAddress, Wakeup), UVError>?>(nil)
         let ready = DispatchSemaphore(value: 0)
         guard let thread = WorkerThreads.start({
             let server: MetricsServer
@@ -149,7 +149,7 @@ private final class MetricsExchange: TCPConnectionDelegate {
 
 /// The page served, shared between the feeder and the endpoint's thread.
 final class MetricsPageStore: Sendable {
-    let bytes = Mutex<[UInt8]>([])
+    let bytes = Locked<[UInt8]>([])
 }
 
 /// Hands the endpoint a fresh page once a second, from its own thread (never a load loop's).

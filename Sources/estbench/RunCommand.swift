@@ -383,7 +383,7 @@ struct RunCommand: ParsableCommand {
     /// Where a run's ending is: a forced exit (second or third signal) may only happen before the
     /// results are being made, and once it is decided the results are not started.
     enum Ending { case running, writing, exiting }
-    static let ending = Mutex(Ending.running)
+    static let ending = Locked(Ending.running)
 
     /// From here on the results are being made: a forced exit must not cut them off. If one was
     /// already decided, it is on its way: this thread waits for it.
