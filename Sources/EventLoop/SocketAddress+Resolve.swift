@@ -4,40 +4,13 @@ import Glibc
 
 /// Name resolution before a run (blocking getaddrinfo: never on a loop thread while it serves).
 extension SocketAddress {
-    /// IP literals directly; names through getaddrinfo (IPv4 first), once, before the clock starts.
+    /// IP literals directly; names through getaddrinfo (the first address, IPv4 first), once, before
+    /// the clock starts.
     public static func resolve(host: String, port: UInt16) throws(ResolutionError) -> SocketAddress {
+        // Not a literal: a name, looked up below (the literal's own error says nothing here).
         if let literal = try? SocketAddress(ip: host, port: port) { return literal }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, nil, &hints, &result)
-        guard rc == 0, let first = result else {
-            throw ResolutionError(host: host, reason: String(cString: gai_strerror(rc)))
-        }
-        defer { freeaddrinfo(first) }
-        var candidates: [String] = []
-        var p: UnsafeMutablePointer<addrinfo>? = first
-        while let info = p {
-            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            if info.pointee.ai_family == AF_INET {
-                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                    var a = sin.pointee.sin_addr
-                    _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
-                }
-                candidates.insert(SocketAddress.string(text), at: 0)
-            } else if info.pointee.ai_family == AF_INET6 {
-                info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
-                    var a = sin.pointee.sin6_addr
-                    _ = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count))
-                }
-                candidates.append(SocketAddress.string(text))
-            }
-            p = info.pointee.ai_next
-        }
-        guard let ip = candidates.first, let address = try? SocketAddress(ip: ip, port: port) else {
-            throw ResolutionError(host: host, reason: "no IPv4 or IPv6 address")
-        }
-        return address
+        let all = try resolveAll(host: host, port: port)
+        return all[0]  // resolveAll never returns an empty list
     }
 
     /// Every address `host` resolves to (IPv4 first, each once, in getaddrinfo's order otherwise):
