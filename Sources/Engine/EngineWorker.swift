@@ -78,6 +78,7 @@ final class EngineWorker {
     private var reasonSlots: [String: Int] = [:]
     /// Set from other threads before `wakeup` is signalled.
     let stopSignal = StopSignal()
+    let checkpoint = WorkerCheckpoint()
     private var wakeup: Wakeup?
     /// Devices whose next operation begins on the next loop iteration (after I/O): a completion
     /// never starts the next operation by recursion.
@@ -122,7 +123,13 @@ final class EngineWorker {
         ready = try ReadyList(loop: loop) { $0.readyTurn() }
         wakeup = try Wakeup(loop: loop) {}
         wakeup?.handler = { [unowned self] in
-            if self.stopSignal.level == .abort { self.abort() } else { self.drain() }
+            // One wakeup may carry a checkpoint request, a stop, or both (libuv coalesces them).
+            self.checkpoint.answer(metrics: self.metrics, findings: self.findings)
+            switch self.stopSignal.level {
+            case .abort: self.abort()
+            case .drain: self.drain()
+            case .none: break
+            }
         }
         if let deadlineNs = settings.deadlineNs {
             let t = try EventLoop.Timer(loop: loop) {}
@@ -169,7 +176,7 @@ final class EngineWorker {
     }
 
     /// The cross-thread handle the coordinator keeps to stop this worker.
-    var stopHandle: WorkerStopHandle { WorkerStopHandle(signal: stopSignal, wakeup: wakeup) }
+    var stopHandle: WorkerStopHandle { WorkerStopHandle(signal: stopSignal, wakeup: wakeup, checkpoint: checkpoint) }
 
     // MARK: stopping
 

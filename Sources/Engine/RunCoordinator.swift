@@ -83,6 +83,50 @@ public final class RunCoordinator: Sendable {
     }
     /// Live counts for a progress line.
     public let progress = RunProgress()
+    /// The run under way (nil before the clock starts and after the workers end), for checkpoints.
+    private let underWay = Locked<UnderWay?>(nil)
+    private struct UnderWay {
+        var startNs: UInt64
+        var warmupEndNs: UInt64
+        var measuredFrom: Date
+    }
+
+    /// A soak run's figures so far, merged from every worker's copy: what result.json holds while
+    /// the run goes on (TLS facts and warnings come only at the end).
+    public struct Checkpoint: Sendable {
+        public var metrics: WorkerMetrics
+        public var findings: [String: InteropFinding]
+        /// Measured so far (warm-up excluded).
+        public var durationNs: UInt64
+        public var measuredFrom: Date
+    }
+
+    /// From any thread: asks every worker for a copy of its figures and merges them; nil before the
+    /// warm-up ends, after the run, or when a worker did not answer within `timeoutNs`.
+    public func checkpoint(timeoutNs: UInt64 = 2_000_000_000) -> Checkpoint? {
+        guard let run = underWay.withLock({ $0 }), MonotonicTime.nowNs() > run.warmupEndNs else { return nil }
+        let handles = stopState.withLock { $0.handles }
+        guard handles.count == threads else { return nil }
+        let numbers = handles.map { $0.requestCheckpoint() }
+        let deadline = MonotonicTime.nowNs() + timeoutNs
+        var copies: [(metrics: WorkerMetrics, findings: [String: InteropFinding])] = []
+        while true {
+            copies = zip(handles, numbers).compactMap { $0.checkpoint.copy(for: $1) }
+            if copies.count == handles.count { break }
+            if MonotonicTime.nowNs() > deadline { return nil }
+            usleep(10_000)
+        }
+        var merged = WorkerMetrics(runStartNs: run.startNs)
+        var findings: [String: InteropFinding] = [:]
+        for copy in copies {
+            merged.merge(copy.metrics)
+            for (kind, finding) in copy.findings {
+                if findings[kind] == nil { findings[kind] = finding } else { findings[kind]!.merge(finding) }
+            }
+        }
+        let now = MonotonicTime.nowNs()
+        return Checkpoint(metrics: merged, findings: findings, durationNs: now - run.warmupEndNs, measuredFrom: run.measuredFrom)
+    }
 
     /// Shows device generation's progress: called with the total and a counter the generator
     /// threads bump; returns what ends the display.
@@ -232,6 +276,7 @@ public final class RunCoordinator: Sendable {
         defer { refresher?.stop() }
         let monitor = startAbortMonitor(startNs: start)
         defer { monitor.set() }
+        underWay.withLock { $0 = UnderWay(startNs: start, warmupEndNs: settings.warmupEndNs, measuredFrom: measuredFrom) }
         let results = WorkerThreads.run(count: threads) { [self] w -> Result<WorkerResult, RunError> in
             // Device w, w + T, w + 2T, ... : each worker's credentials are made on its own thread.
             let worker: EngineWorker
@@ -266,6 +311,7 @@ public final class RunCoordinator: Sendable {
             return .success(result)
         }
         monitor.set()
+        underWay.withLock { $0 = nil }
         var workers: [WorkerResult] = []
         for result in results { workers.append(try result.get()) }
         let stopped = stopState.withLock { (interrupted: $0.interrupted, abort: $0.abort) }

@@ -26,9 +26,18 @@ final class StopSignal: Sendable {
 struct WorkerStopHandle: @unchecked Sendable {
     let signal: StopSignal
     let wakeup: Wakeup?
+    /// Where the worker leaves a copy of its figures when a checkpoint asks.
+    let checkpoint: WorkerCheckpoint
 
     func stop(_ level: StopLevel) {
         signal.request(level)
         _ = wakeup?.signal()
+    }
+
+    /// Asks the worker for a copy of its figures; returns the request's number.
+    func requestCheckpoint() -> UInt64 {
+        let number = checkpoint.request()
+        _ = wakeup?.signal()
+        return number
     }
 }

@@ -12,11 +12,45 @@ public struct HTTPResponseTemplate: Sendable {
         case close
     }
 
+    /// How the body is delimited on the wire (the built-in server's faults use the other two).
+    public enum Framing: Sendable, Equatable {
+        case contentLength
+        /// `Transfer-Encoding: chunked`, the body as one chunk.
+        case chunked
+        /// No length at all: the body ends when the server closes the connection.
+        case untilClose
+    }
+
     public let status: Int
     /// Status line and fixed fields before Content-Length, ready to copy.
     let prefix: [UInt8]
+    /// Where the fields start in `prefix` (after the status line).
+    let fieldsStart: Int
     /// 1xx, 204 and 304 carry no body and no Content-Length (RFC 9110 §8.6).
     let bodyless: Bool
+
+    private init(status: Int, prefix: [UInt8], fieldsStart: Int) {
+        self.status = status
+        self.prefix = prefix
+        self.fieldsStart = fieldsStart
+        bodyless = status < 200 || status == 204 || status == 304
+    }
+
+    /// The same response with `fields` after its own (validated as `extraFields` are; any name
+    /// but the framing ones, so a test server can send a second Content-Type or a Status field).
+    public func adding(_ fields: [(name: String, value: String)]) throws(HTTPTemplateError) -> HTTPResponseTemplate {
+        try HTTPSyntax.validateExtraFields(fields, reserved: ["content-length", "transfer-encoding", "connection"])
+        var p = prefix
+        for (name, value) in fields { HTTPSyntax.appendField(name, value, to: &p) }
+        return HTTPResponseTemplate(status: status, prefix: p, fieldsStart: fieldsStart)
+    }
+
+    /// The same fields under another status code (with its usual reason phrase).
+    public func withStatus(_ code: Int) throws(HTTPTemplateError) -> HTTPResponseTemplate {
+        let line = try HTTPResponseTemplate(status: code)
+        return HTTPResponseTemplate(status: code, prefix: Array(line.prefix[..<line.fieldsStart]) + prefix[fieldsStart...],
+                                    fieldsStart: line.fieldsStart)
+    }
 
     /// - Parameters:
     ///   - reason: nil picks the usual phrase for the code (or an empty one).
@@ -58,6 +92,7 @@ public struct HTTPResponseTemplate: Sendable {
         p.append(HTTPSyntax.sp)
         p.append(contentsOf: reasonText.utf8)
         HTTPSyntax.append("\r\n", to: &p)
+        fieldsStart = p.count
         if let contentType { HTTPSyntax.appendField("Content-Type", contentType, to: &p) }
         if let retryAfterText { HTTPSyntax.appendField("Retry-After", retryAfterText, to: &p) }
         if let wwwAuthenticate { HTTPSyntax.appendField("WWW-Authenticate", wwwAuthenticate, to: &p) }
@@ -69,7 +104,8 @@ public struct HTTPResponseTemplate: Sendable {
 
     /// Appends the response with `body` to `buffer` (it does not clear it). A bodyless status
     /// (1xx, 204, 304) must be given an empty body; 1xx never carries Connection.
-    public func encode(body: UnsafeRawBufferPointer, connection: Connection = .implicit, into buffer: inout [UInt8]) {
+    public func encode(body: UnsafeRawBufferPointer, connection: Connection = .implicit, framing: Framing = .contentLength,
+                       into buffer: inout [UInt8]) {
         precondition(!bodyless || body.count == 0, "status \(status) cannot carry a body")
         buffer.append(contentsOf: prefix)
         if status >= 200 {
@@ -79,17 +115,33 @@ public struct HTTPResponseTemplate: Sendable {
             case .close: HTTPSyntax.append("Connection: close\r\n", to: &buffer)
             }
         }
-        if !bodyless {
+        if bodyless {
+            HTTPSyntax.append("\r\n", to: &buffer)
+            return
+        }
+        switch framing {
+        case .contentLength:
             HTTPSyntax.append("Content-Length: ", to: &buffer)
             HTTPSyntax.appendDecimal(body.count, to: &buffer)
+            HTTPSyntax.append("\r\n\r\n", to: &buffer)
+            buffer.append(contentsOf: body)
+        case .chunked:
+            HTTPSyntax.append("Transfer-Encoding: chunked\r\n\r\n", to: &buffer)
+            if body.count > 0 {
+                buffer.append(contentsOf: String(body.count, radix: 16).utf8)
+                HTTPSyntax.append("\r\n", to: &buffer)
+                buffer.append(contentsOf: body)
+                HTTPSyntax.append("\r\n", to: &buffer)
+            }
+            HTTPSyntax.append("0\r\n\r\n", to: &buffer)
+        case .untilClose:
             HTTPSyntax.append("\r\n", to: &buffer)
+            buffer.append(contentsOf: body)
         }
-        HTTPSyntax.append("\r\n", to: &buffer)
-        buffer.append(contentsOf: body)
     }
 
-    public func encode(body: [UInt8], connection: Connection = .implicit, into buffer: inout [UInt8]) {
-        body.withUnsafeBytes { encode(body: $0, connection: connection, into: &buffer) }
+    public func encode(body: [UInt8], connection: Connection = .implicit, framing: Framing = .contentLength, into buffer: inout [UInt8]) {
+        body.withUnsafeBytes { encode(body: $0, connection: connection, framing: framing, into: &buffer) }
     }
 
     public func encode(connection: Connection = .implicit, into buffer: inout [UInt8]) {
@@ -101,6 +153,7 @@ public struct HTTPResponseTemplate: Sendable {
         switch status {
         case 100: return "Continue"
         case 200: return "OK"
+        case 201: return "Created"
         case 202: return "Accepted"
         case 204: return "No Content"
         case 304: return "Not Modified"

@@ -45,6 +45,9 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var shard: ShardRecord?
     /// A merged result: the shards it was made from (nil: one run).
     public var merge: MergeRecord?
+    /// True in a checkpoint written while the run went on (metrics and findings so far; no TLS
+    /// facts, warnings or verdict); nil once the run has ended and written its result.
+    public var partial: Bool?
 
     /// A result for merged, closed `metrics` of a run that ran `plan`.
     public init(

@@ -22,7 +22,17 @@ extension ESTService {
             var r = ServerResponse(template: templates.internalError, body: [])
             r.disruption = .reset
             return r
-        case .delay, .closeMidResponse, .malformedBase64, .wrongContentType, .truncatedPKCS7, .wrongKeyCertificate:
+        case .closeAfter4xx:
+            var r = ServerResponse(template: templates.forbidden, body: Array("forbidden\n".utf8))
+            r.disruption = .closeAfterResponse
+            return r
+        case .unauthorizedNoChallenge:
+            return ServerResponse(template: templates.unauthorizedNoChallenge, body: Array("not authorized\n".utf8))
+        case .acceptedUntilDate:
+            return ServerResponse(template: templates.accepted(retryAfterSeconds: 1, asDate: true), body: Array("request pending\n".utf8))
+        case .delay, .closeMidResponse, .malformedBase64, .wrongContentType, .truncatedPKCS7, .wrongKeyCertificate, .trailingNUL,
+             .contentTransferEncoding, .longLines, .noFinalNewline, .missingSMIMEType, .created, .statusField, .chunked, .closeDelimited,
+             .truncatedChunked, .splitWrite:
             pendingFault = fault
             return nil
         }
@@ -49,7 +59,42 @@ extension ESTService {
             guard operation == .simpleenroll || operation == .simplereenroll,
                   let other = certificateForAnotherKey(like: r.body) else { return response }
             r.body = other
-        case .accepted, .unauthorized, .internalError, .unavailable, .reset: return response
+        case .trailingNUL:
+            guard operation != .serverkeygen else { return response }  // a multipart body, not one base64 text
+            r.body.append(0)
+        case .longLines:
+            guard operation != .serverkeygen else { return response }
+            r.body = r.body.filter { $0 != 0x0A && $0 != 0x0D } + [0x0A]
+            guard r.body.count > 78 else { return response }  // one line of at most 76 columns is no deviation
+        case .noFinalNewline:
+            guard operation != .serverkeygen else { return response }
+            while let last = r.body.last, last == 0x0A || last == 0x0D { r.body.removeLast() }
+            guard r.body.count < response.body.count else { return response }
+        case .missingSMIMEType:
+            guard operation == .simpleenroll || operation == .simplereenroll else { return response }
+            r.template = faultTemplates.cacerts  // application/pkcs7-mime, no parameters
+        case .contentTransferEncoding, .statusField, .created:
+            // Fixed, valid fields and codes: a template that still cannot be made leaves the
+            // response as it was, uncounted, and the fault test reports it missing.
+            do {
+                switch fault {
+                case .contentTransferEncoding: r.template = try r.template.adding([("Content-Transfer-Encoding", "base64")])
+                case .statusField: r.template = try r.template.adding([("Status", "200 OK")])
+                default: r.template = try r.template.withStatus(201)
+                }
+            } catch {
+                return response
+            }
+        case .chunked: r.framing = .chunked
+        case .closeDelimited: r.framing = .untilClose
+        case .truncatedChunked:
+            r.framing = .chunked
+            r.disruption = .closeMidResponse
+        case .splitWrite(let ms):
+            guard r.body.count >= 2 else { return response }
+            r.splitDelayMs = max(1, ms)
+        case .accepted, .unauthorized, .internalError, .unavailable, .reset, .closeAfter4xx, .unauthorizedNoChallenge, .acceptedUntilDate:
+            return response
         }
         injected(fault, on: operation)
         return r

@@ -16,6 +16,35 @@ public struct FaultPlan: Sendable, Equatable {
         case wrongContentType
         case truncatedPKCS7
         case wrongKeyCertificate
+        // What real EST servers do (EST-NOTES), each a fault the client must read exactly:
+        /// 403, then the connection closed without a `Connection: close` field.
+        case closeAfter4xx
+        /// 401 without any WWW-Authenticate field.
+        case unauthorizedNoChallenge
+        /// 202 with Retry-After as an HTTP-date, not seconds.
+        case acceptedUntilDate
+        /// The base64 body ends with a NUL byte.
+        case trailingNUL
+        /// An obsolete `Content-Transfer-Encoding: base64` field (RFC 8951 3.2).
+        case contentTransferEncoding
+        /// The base64 body as one long line.
+        case longLines
+        /// The base64 body without its final newline.
+        case noFinalNewline
+        /// An enrollment labelled `application/pkcs7-mime` without `smime-type=certs-only`.
+        case missingSMIMEType
+        /// `201 Created` instead of 200.
+        case created
+        /// An extra CGI-style `Status: 200 OK` field.
+        case statusField
+        /// The body chunked instead of a Content-Length.
+        case chunked
+        /// No length: the body ends with the connection, closed after it.
+        case closeDelimited
+        /// A chunked body cut short by a bare FIN.
+        case truncatedChunked
+        /// The status line, fields and half the body, then the rest after `ms` (a Nagle-like stall).
+        case splitWrite(ms: UInt64)
 
         public var description: String {
             switch self {
@@ -30,10 +59,26 @@ public struct FaultPlan: Sendable, Equatable {
             case .wrongContentType: return "wrong-content-type"
             case .truncatedPKCS7: return "truncated-pkcs7"
             case .wrongKeyCertificate: return "wrong-key"
+            case .closeAfter4xx: return "close-after-4xx"
+            case .unauthorizedNoChallenge: return "401-no-challenge"
+            case .acceptedUntilDate: return "retry-after-date"
+            case .trailingNUL: return "trailing-nul"
+            case .contentTransferEncoding: return "cte"
+            case .longLines: return "long-lines"
+            case .noFinalNewline: return "no-final-newline"
+            case .missingSMIMEType: return "no-smime-type"
+            case .created: return "201"
+            case .statusField: return "extra-status-header"
+            case .chunked: return "chunked"
+            case .closeDelimited: return "close-delimited"
+            case .truncatedChunked: return "truncated-chunked"
+            case .splitWrite(let ms): return "split-write:\(ms)"
             }
         }
 
-        public static let syntax = "202[:SECONDS], 401, 500, 503, delay:MS, close, reset, bad-base64, wrong-content-type, truncated-pkcs7, wrong-key"
+        public static let syntax = "202[:SECONDS], 401, 500, 503, delay:MS, close, reset, bad-base64, wrong-content-type, truncated-pkcs7, "
+            + "wrong-key, close-after-4xx, 401-no-challenge, retry-after-date, trailing-nul, cte, long-lines, no-final-newline, "
+            + "no-smime-type, 201, extra-status-header, chunked, close-delimited, truncated-chunked, split-write[:MS]"
 
         public init?(text: String) {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -52,6 +97,22 @@ public struct FaultPlan: Sendable, Equatable {
             case "wrong-content-type": self = .wrongContentType
             case "truncated-pkcs7": self = .truncatedPKCS7
             case "wrong-key": self = .wrongKeyCertificate
+            case "close-after-4xx": self = .closeAfter4xx
+            case "401-no-challenge": self = .unauthorizedNoChallenge
+            case "retry-after-date": self = .acceptedUntilDate
+            case "trailing-nul": self = .trailingNUL
+            case "cte": self = .contentTransferEncoding
+            case "long-lines": self = .longLines
+            case "no-final-newline": self = .noFinalNewline
+            case "no-smime-type": self = .missingSMIMEType
+            case "201": self = .created
+            case "extra-status-header": self = .statusField
+            case "chunked": self = .chunked
+            case "close-delimited": self = .closeDelimited
+            case "truncated-chunked": self = .truncatedChunked
+            case "split-write":
+                guard parts.count == 1 || parts.count == 2, let ms = parts.count == 2 ? UInt64(parts[1]) : 40, ms <= 60_000 else { return nil }
+                self = .splitWrite(ms: ms)
             default: return nil
             }
             if case .accepted(let s) = self, s < 0 { return nil }

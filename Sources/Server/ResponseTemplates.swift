@@ -1,4 +1,9 @@
 import EST
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HTTP
 
 /// The server's responses, each validated once: status line and fixed fields ready to copy.
@@ -11,6 +16,7 @@ struct ResponseTemplates {
     let noContent: HTTPResponseTemplate
     let badRequest: HTTPResponseTemplate
     let unauthorized: HTTPResponseTemplate
+    let unauthorizedNoChallenge: HTTPResponseTemplate
     let forbidden: HTTPResponseTemplate
     let notFound: HTTPResponseTemplate
     let tooLarge: HTTPResponseTemplate
@@ -34,6 +40,7 @@ struct ResponseTemplates {
         let text = "text/plain; charset=utf-8"
         badRequest = try HTTPResponseTemplate(status: 400, contentType: text)
         unauthorized = try HTTPResponseTemplate(status: 401, contentType: text, wwwAuthenticate: "Basic realm=\"estbench\"")
+        unauthorizedNoChallenge = try HTTPResponseTemplate(status: 401, contentType: text)
         forbidden = try HTTPResponseTemplate(status: 403, contentType: text)
         notFound = try HTTPResponseTemplate(status: 404, contentType: text)
         tooLarge = try HTTPResponseTemplate(status: 413, contentType: text)
@@ -53,6 +60,19 @@ struct ResponseTemplates {
     /// 202 with Retry-After (made per fault: the delay is the fault's).
     func accepted(retryAfterSeconds: Int) -> HTTPResponseTemplate {
         (try? HTTPResponseTemplate(status: 202, contentType: "text/plain; charset=utf-8", retryAfter: .seconds(retryAfterSeconds)))
+            ?? internalError
+    }
+
+    /// 202 with Retry-After as an HTTP-date (IMF-fixdate, RFC 9110 §5.6.7) `seconds` from now.
+    func accepted(retryAfterSeconds seconds: Int, asDate: Bool) -> HTTPResponseTemplate {
+        var t = time(nil) + seconds
+        var parts = tm()
+        var text = [CChar](repeating: 0, count: 64)
+        guard asDate, gmtime_r(&t, &parts) != nil, strftime(&text, text.count, "%a, %d %b %Y %H:%M:%S GMT", &parts) > 0 else {
+            return accepted(retryAfterSeconds: seconds)
+        }
+        let date = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (try? HTTPResponseTemplate(status: 202, contentType: "text/plain; charset=utf-8", retryAfter: .httpDate(date)))
             ?? internalError
     }
 }

@@ -173,22 +173,27 @@ final class ServerConnection: TLSConnectionDelegate {
     private func respond(_ response: ServerResponse) {
         responding = true
         if response.delayMs > 0 {
-            do {
-                let delay = try EventLoop.Timer(loop: worker.loop) {}
-                delay.handler = { [weak self] in
-                    guard let self else { return }
-                    self.delayTimer?.close()
-                    self.delayTimer = nil
-                    self.write(response)
-                }
-                try delay.start(timeoutMs: response.delayMs)
-                delayTimer = delay
-            } catch {
-                worker.note(.fault, "delay timer: \(error); answering at once")
-                write(response)
-            }
+            after(response.delayMs) { $0.write(response) }
         } else {
             write(response)
+        }
+    }
+
+    /// Runs `action` after `ms` on the connection's delay timer (at once if the timer cannot start).
+    private func after(_ ms: UInt64, _ action: @escaping (ServerConnection) -> Void) {
+        do {
+            let delay = try EventLoop.Timer(loop: worker.loop) {}
+            delay.handler = { [weak self] in
+                guard let self else { return }
+                self.delayTimer?.close()
+                self.delayTimer = nil
+                action(self)
+            }
+            try delay.start(timeoutMs: ms)
+            delayTimer = delay
+        } catch {
+            worker.note(.fault, "delay timer: \(error); answering at once")
+            action(self)
         }
     }
 
@@ -201,7 +206,8 @@ final class ServerConnection: TLSConnectionDelegate {
             return
         }
         responseBuffer.removeAll(keepingCapacity: true)
-        response.template.encode(body: response.body, connection: response.close ? .close : .implicit, into: &responseBuffer)
+        response.template.encode(body: response.body, connection: response.close ? .close : .implicit, framing: response.framing,
+                                 into: &responseBuffer)
         if response.disruption == .closeMidResponse {
             // Half the response, then a bare FIN (no close_notify): a truncated response.
             let half = max(1, responseBuffer.count / 2)
@@ -211,9 +217,26 @@ final class ServerConnection: TLSConnectionDelegate {
             armIdleTimer()
             return
         }
+        if response.splitDelayMs > 0 {
+            // The status line, the fields and half the body now; the rest after the delay.
+            let cut = responseBuffer.count - response.body.count / 2
+            responseBuffer.withUnsafeBytes { tls.write(UnsafeRawBufferPointer(rebasing: $0[0..<cut])) }
+            let rest = Array(responseBuffer[cut...])
+            after(response.splitDelayMs) { connection in
+                guard !connection.closing else { return }
+                connection.tls.write(rest)
+                connection.written(response)
+            }
+            return
+        }
         tls.write(responseBuffer)
+        written(response)
+    }
+
+    /// The whole response is out: close if it said so (or its framing needs it), or take the next request.
+    private func written(_ response: ServerResponse) {
         responding = false
-        if response.close {
+        if response.close || response.framing == .untilClose || response.disruption == .closeAfterResponse {
             // close_notify and FIN go out after the response; the peer's close (or the idle
             // timer) then closes the connection, so nothing queued is cut off.
             finished = true

@@ -9,6 +9,8 @@ struct ServerResponse {
         case closeMidResponse
         /// Send a TCP reset instead of the response.
         case reset
+        /// Write the response, then close the connection without having said so.
+        case closeAfterResponse
     }
 
     var template: HTTPResponseTemplate
@@ -17,4 +19,7 @@ struct ServerResponse {
     /// Delay before the response is written, in milliseconds.
     var delayMs: UInt64 = 0
     var disruption: Disruption?
+    var framing = HTTPResponseTemplate.Framing.contentLength
+    /// The status line, fields and half the body go out at once, the rest after this many milliseconds.
+    var splitDelayMs: UInt64 = 0
 }

@@ -103,6 +103,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Keep serving /metrics this many seconds after the results are written.")
     var metricsLinger: Double = 0
 
+    @Option(parsing: .unconditional, help: "Rewrite result.json (marked partial) every this many seconds while the run goes on, so a killed soak run loses at most that much; 0: only at the end.")
+    var checkpointSeconds: Double = 60
+
     @Option(name: .customLong("source-addresses"), help: "Bind connections to these local addresses, device i on address i mod n: A-B (IPv4 range) or addresses, comma-separated (profile sourceAddresses).")
     var sourceAddresses: String?
 
@@ -159,6 +162,9 @@ struct RunCommand: ParsableCommand {
         if let problem = plan.shardProblem { throw CLIError.badInput(problem) }
         let start = try resolveStart(plan: plan, invokedAt: invokedAt)
         if !(metricsLinger >= 0 && metricsLinger.isFinite) { throw CLIError.badInput("--metrics-linger \(Format.number(metricsLinger)): allowed: 0 or more seconds") }
+        if !(checkpointSeconds >= 0 && checkpointSeconds.isFinite) {
+            throw CLIError.badInput("--checkpoint-seconds \(Format.number(checkpointSeconds)): allowed: 0 (off) or more seconds")
+        }
         let endpoint = try metricsListen.map { try MetricsEndpoint.start(listen: $0) }
         if let endpoint { Console.out("metrics: http://\(endpoint.address)/metrics") }
         // The results folder's parent must take a folder before anything runs.
@@ -211,6 +217,10 @@ struct RunCommand: ParsableCommand {
                                residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex).text()
             }
         }
+        let checkpoints = checkpointSeconds > 0
+            ? ResultCheckpoints.start(coordinator, plan: plan, base: URL(fileURLWithPath: results),
+                                      folderSuffix: plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? "", everySeconds: checkpointSeconds)
+            : nil
         let outcome: RunCoordinator.Outcome
         var lateness: (instant: Date?, lateSeconds: Double) = (nil, 0)
         do { outcome = try coordinator.run(beforeStart: { () throws(RunCoordinator.RunError) in lateness = try start.wait(say: { Console.out($0) }) },
@@ -221,6 +231,8 @@ struct RunCommand: ParsableCommand {
             throw CLIError.badInput("\(error)")
         }
         live.finish()
+        // The last checkpoint is written (or not started) before the result replaces it.
+        let checkpointFolder = checkpoints?.stop()
         server?.stop()
         // From here on the results are being made: a late exit must not cut them off (and if one
         // was already decided, it is on its way).
@@ -283,7 +295,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         do {
-            let folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
+            let folder = try checkpointFolder ?? ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
             try folder.write(result, metrics: outcome.metrics)
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")

@@ -19,7 +19,8 @@ final class ServeFaultTests: ServeTestCase {
 
     func testEachFaultProducesItsFaultAndNothingElse() throws {
         let faults = ["202:7", "401", "500", "503", "delay:300", "close", "reset", "bad-base64", "wrong-content-type",
-                      "truncated-pkcs7", "wrong-key"]
+                      "truncated-pkcs7", "wrong-key", "retry-after-date", "401-no-challenge", "201", "extra-status-header", "cte",
+                      "chunked", "trailing-nul"]
         for fault in faults {
             let s = try ServeProcess(["--fault", "simpleenroll:\(fault)=1"])
             defer { s.stop() }
@@ -66,6 +67,25 @@ final class ServeFaultTests: ServeTestCase {
                 let requested = try tool(["openssl", "pkey", "-in", path("dev.key"), "-pubout"]).stdout
                 XCTAssertNotEqual(issued, requested)
                 XCTAssertTrue(String(decoding: try tool(["openssl", "x509", "-in", path("f.pem"), "-noout", "-subject"]).stdout, as: UTF8.self).contains("CN = dev"))
+            case "retry-after-date":
+                XCTAssertEqual(r.code, 202)
+                XCTAssertNotNil(r.headers.range(of: #"Retry-After: [A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT"#,
+                                                options: .regularExpression), r.headers)
+            case "401-no-challenge":
+                XCTAssertEqual(r.code, 401)
+                XCTAssertFalse(r.headers.lowercased().contains("www-authenticate"), r.headers)
+            case "201":
+                XCTAssertEqual(r.code, 201)
+                XCTAssertNotNil(try certificatePublicKey(ofCertsOnlyBase64: r.body))
+            case "extra-status-header", "cte", "chunked":
+                let field = ["extra-status-header": "Status: 200 OK", "cte": "Content-Transfer-Encoding: base64",
+                             "chunked": "Transfer-Encoding: chunked"][fault]!
+                XCTAssertEqual(r.code, 200)
+                XCTAssertTrue(r.headers.contains(field), r.headers)
+                XCTAssertNotNil(try certificatePublicKey(ofCertsOnlyBase64: r.body))
+            case "trailing-nul":
+                XCTAssertEqual(r.code, 200)
+                XCTAssertEqual(r.body.last, 0)
             default: XCTFail(fault)
             }
             // Only simpleenroll was configured: cacerts is untouched.

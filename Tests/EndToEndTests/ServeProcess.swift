@@ -15,12 +15,16 @@ final class ServeProcess {
     let output: ProcessOutput
 
     /// - Parameter descriptorLimit: runs serve under `ulimit -n N` (soft and hard: serve cannot raise it).
-    init(_ arguments: [String] = [], environment: [String: String] = [:], descriptorLimit: Int? = nil) throws {
+    /// - Parameter port: a fixed port (0: the kernel's choice).
+    /// - Parameter caDirectory: a CA directory the test owns and keeps (nil: a new one, removed by `stop`).
+    init(_ arguments: [String] = [], environment: [String: String] = [:], descriptorLimit: Int? = nil,
+         port fixedPort: UInt16 = 0, caDirectory ownCA: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-serve-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        caDirectory = directory.appendingPathComponent("ca").path
+        caDirectory = ownCA ?? directory.appendingPathComponent("ca").path
         // --duration only bounds a server whose test died; a test stops it long before.
-        let serve = ["serve", "--listen", "127.0.0.1:0", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory] + arguments
+        let serve = ["serve", "--listen", "127.0.0.1:\(fixedPort)", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory]
+            + arguments
         if let descriptorLimit {
             // exec: the process signalled and measured is serve itself, not the shell.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -58,6 +62,13 @@ final class ServeProcess {
 
     func url(_ operation: String, label: String? = nil) -> String {
         "https://127.0.0.1:\(port)/.well-known/est/" + (label.map { $0 + "/" } ?? "") + operation
+    }
+
+    /// SIGKILL: the server dies at once, its connections cut by the kernel; returns what it said.
+    @discardableResult
+    func kill9() -> String {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        return stop()
     }
 
     /// SIGTERM, then all of standard output (ending with the stop line and the counts).

@@ -42,6 +42,27 @@ final class ResponseTemplateTests: XCTestCase {
                        + "credentials required")
     }
 
+    /// The fault variants of the built-in server: added fields, another status, chunked and close-delimited bodies.
+    func testFaultVariants() throws {
+        let template = try HTTPResponseTemplate(status: 200, contentType: "application/pkcs7-mime")
+        let cte = try template.adding([("Content-Transfer-Encoding", "base64")]).withStatus(201)
+        XCTAssertEqual(encoded(cte, "MIIB\n"),
+                       "HTTP/1.1 201 Created\r\nContent-Type: application/pkcs7-mime\r\nContent-Transfer-Encoding: base64\r\n"
+                       + "Content-Length: 5\r\n\r\nMIIB\n")
+        XCTAssertEqual(cte.status, 201)
+        var chunked: [UInt8] = []
+        template.encode(body: bytes("MIIBCgKCAQEA\n"), framing: .chunked, into: &chunked)
+        XCTAssertEqual(String(decoding: chunked, as: UTF8.self),
+                       "HTTP/1.1 200 OK\r\nContent-Type: application/pkcs7-mime\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       + "d\r\nMIIBCgKCAQEA\n\r\n0\r\n\r\n")
+        var untilClose: [UInt8] = []
+        template.encode(body: bytes("MIIB\n"), framing: .untilClose, into: &untilClose)
+        XCTAssertEqual(String(decoding: untilClose, as: UTF8.self), "HTTP/1.1 200 OK\r\nContent-Type: application/pkcs7-mime\r\n\r\nMIIB\n")
+        assertThrowsTemplate(.reservedField("Content-Length")) { () throws(HTTPTemplateError) in
+            _ = try template.adding([("Content-Length", "1")])
+        }
+    }
+
     func testBodylessStatuses() throws {
         XCTAssertEqual(encoded(try HTTPResponseTemplate(status: 204)), "HTTP/1.1 204 No Content\r\n\r\n")
         XCTAssertEqual(encoded(try HTTPResponseTemplate(status: 204), "", .close), "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
