@@ -29,42 +29,12 @@ final class RunFaultCatalogueTests: XCTestCase {
     ]
 
     func testRealServerFaultsAreClassifiedExactly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-catalogue-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let statsPath = dir.appendingPathComponent("stats.json").path
-        let specs = Self.faults.flatMap { op in op.faults.flatMap { ["--fault", "\(op.operation):\($0.fault)=\($0.fraction)"] } }
-        let server = try ServeProcess(["--fault-seed", "8951", "--stats-json", statsPath] + specs)
-        var stopped = false
-        defer { if !stopped { server.stop() } }
         let requested = 450
-        let run = try runProfile("""
-        target:
-          url: https://127.0.0.1:\(server.port)
-          caBundle: \(server.bundle)
-        devices:
-          count: 30
-        lifecycle:
-          - op: cacerts
-          - op: simpleenroll
-          - op: simplereenroll
-        load:
-          closed:
-            devices: 30
-        onAccepted202: countAndStop
-        stop:
-          operations: \(requested)
-          durationSeconds: 60
-        """)
-        let serverOutput = server.stop()
-        stopped = true
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        let json = try XCTUnwrap(run.json, run.stdout + run.stderr)
-        let stats = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statsPath))) as? [String: Any],
-                                  serverOutput)
-        let served = try XCTUnwrap(stats["operations"] as? [String: [String: Any]])
+        let faulted = try faultRun(Self.faults, seed: 8951, devices: 30, operations: requested)
+        XCTAssertEqual(faulted.status, 0, faulted.output)
+        let (json, served, serverOutput) = (faulted.json, faulted.served, faulted.serverOutput)
         XCTAssertEqual(json["interrupted"] as? Bool, false)
-        XCTAssertEqual(Self.faults.map { count(json, $0.operation) }.reduce(0, +), requested, run.stdout)
+        XCTAssertEqual(Self.faults.map { count(json, $0.operation) }.reduce(0, +), requested, faulted.output)
 
         let findings = (json["findings"] as? [String: [String: Any]]) ?? [:]
         var expectedFindings: [String: Int] = [:]
@@ -102,7 +72,7 @@ final class RunFaultCatalogueTests: XCTestCase {
                 XCTAssertGreaterThanOrEqual(latency["complete"]?["maxUs"] as? Int ?? 0, 60_000, "\(latency["complete"] ?? [:])")
             }
         }
-        XCTAssertEqual((stats["events"] as? [String: Int])?["issued"], issuedExpected, serverOutput)
+        XCTAssertEqual(faulted.events["issued"], issuedExpected, serverOutput)
 
         // Each lenient deviation is its finding, once per injection; a close after a 4xx is seen
         // when the device uses or watches that connection again (not after its last operation).

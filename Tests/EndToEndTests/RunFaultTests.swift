@@ -21,44 +21,14 @@ final class RunFaultTests: XCTestCase {
     ]
 
     func testInjectedFaultsAreCountedExactlyInTheirClasses() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-faults-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let statsPath = dir.appendingPathComponent("stats.json").path
-        let specs = Self.faults.flatMap { op in op.faults.flatMap { ["--fault", "\(op.operation):\($0.fault)=\($0.fraction)"] } }
-        let server = try ServeProcess(["--fault-seed", "7030", "--stats-json", statsPath] + specs)
-        var stopped = false
-        defer { if !stopped { server.stop() } }
         let requested = 400
-        let run = try runProfile("""
-        target:
-          url: https://127.0.0.1:\(server.port)
-          caBundle: \(server.bundle)
-        devices:
-          count: 40
-        lifecycle:
-          - op: cacerts
-          - op: simpleenroll
-          - op: simplereenroll
-        load:
-          closed:
-            devices: 40
-        onAccepted202: countAndStop
-        stop:
-          operations: \(requested)
-          durationSeconds: 60
-        """)
-        let serverOutput = server.stop()
-        stopped = true
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        let json = try XCTUnwrap(run.json, run.stdout + run.stderr)
-        let stats = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statsPath))) as? [String: Any],
-                                  serverOutput)
-        let served = try XCTUnwrap(stats["operations"] as? [String: [String: Any]])
+        let faulted = try faultRun(Self.faults, seed: 7030, devices: 40, operations: requested)
+        XCTAssertEqual(faulted.status, 0, faulted.output)
+        let (json, served, serverOutput) = (faulted.json, faulted.served, faulted.serverOutput)
 
         // The run kept going after every fault: it completed the operations it was asked for.
         XCTAssertEqual(json["interrupted"] as? Bool, false)
-        XCTAssertEqual(Self.faults.map { count(json, $0.operation) }.reduce(0, +), requested, run.stdout)
+        XCTAssertEqual(Self.faults.map { count(json, $0.operation) }.reduce(0, +), requested, faulted.output)
 
         var issuedExpected = 0
         for (op, configured) in Self.faults {
@@ -97,7 +67,7 @@ final class RunFaultTests: XCTestCase {
         }
         // Issued certificates that reached the client intact were validated (issued key == CSR key):
         // the server's issue count is the 2xx enrollments plus those a late fault broke on the way.
-        XCTAssertEqual((stats["events"] as? [String: Int])?["issued"], issuedExpected, serverOutput)
+        XCTAssertEqual(faulted.events["issued"], issuedExpected, serverOutput)
         XCTAssertTrue(serverOutput.contains("simpleenroll: "), serverOutput)
         XCTAssertEqual((json["findings"] as? [String: Any])?.count, 0, "no interop findings from our own server")
     }
