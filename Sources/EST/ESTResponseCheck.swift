@@ -54,15 +54,15 @@ public enum ESTResponseCheck {
         /// The device's SubjectPublicKeyInfo (the CSR's key) and the subject it asked for.
         public var publicKeyInfo: [UInt8]
         public var requestedSubject: [UInt8]
-        /// The CA certificates of the last `cacerts` answer (DER); empty while unknown.
-        public var caCertificates: [[UInt8]]
+        /// The CA certificates of the last `cacerts` answer, read once; empty while unknown.
+        public var caCertificates: [ESTIssuingCA]
         /// Verifies issued certificates' signatures against `caCertificates` (nil: not checked).
         public var verifier: CSRVerifier?
         /// Wall-clock time, for the validity window; and the clock skew allowed at its start.
         public var nowUnixSeconds: Int64
         public var allowedSkewSeconds: Int64 = 300
 
-        public init(publicKeyInfo: [UInt8], requestedSubject: [UInt8], caCertificates: [[UInt8]] = [], verifier: CSRVerifier? = nil,
+        public init(publicKeyInfo: [UInt8], requestedSubject: [UInt8], caCertificates: [ESTIssuingCA] = [], verifier: CSRVerifier? = nil,
                     nowUnixSeconds: Int64) {
             self.publicKeyInfo = publicKeyInfo
             self.requestedSubject = requestedSubject
@@ -175,11 +175,9 @@ public enum ESTResponseCheck {
         if !context.caCertificates.isEmpty {
             var issuerFound = false
             var lastError = ""
-            for der in context.caCertificates {
-                guard let ca = try? CertificateView(der: der[...]),  // a cacerts member that does not parse cannot be the issuer
-                      DERElement.bytesEqual(ca.subject, certificate.issuer) else { continue }
+            for ca in context.caCertificates where DERElement.bytesEqual(ca.subject, certificate.issuer) {
                 issuerFound = true
-                guard let verifier = context.verifier else { lastError = ""; break }
+                guard let verifier = context.verifier else { break }
                 do {
                     try verifier.verify(certificate: certificate, issuerPublicKeyInfo: ca.publicKeyInfo)
                     lastError = ""

@@ -430,7 +430,7 @@ final class EngineDevice: TLSConnectionDelegate {
         let response = exchange.response
         let context = ESTResponseCheck.Context(
             publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
-            caCertificates: worker.caCertificates, verifier: worker.signatureVerifier(for: kind), nowUnixSeconds: worker.nowUnixSeconds())
+            caCertificates: worker.issuingCAs, verifier: worker.signatureVerifier(for: kind), nowUnixSeconds: worker.nowUnixSeconds())
         let judgement = ESTResponseCheck.judge(kind, response: response, context: context, note: { worker.finding($0.kind, $0.example) })
         if let issued = judgement.issued {
             credentials.certificate = Array(issued.encoded)

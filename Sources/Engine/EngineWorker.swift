@@ -37,6 +37,8 @@ final class EngineWorker {
     private(set) var cutOff: [ESTOperation: Int] = [:]
     /// The CA certificates of the last `cacerts` answer (DER): issued certificates must chain to them.
     private(set) var caCertificates: [[UInt8]] = []
+    /// The same, read once: what each issued certificate is checked against.
+    private(set) var issuingCAs: [ESTIssuingCA] = []
     /// Checks issued certificates' signatures (one per worker thread: it keeps OpenSSL contexts).
     private var certificateVerifier: CSRVerifier?
     /// Issuing answers judged so far (`SignatureChecks` samples by this count).
@@ -365,6 +367,7 @@ final class EngineWorker {
     func learnCACertificates(_ certificates: [ArraySlice<UInt8>]) {
         if certificates.count == caCertificates.count && zip(certificates, caCertificates).allSatisfy({ $0.elementsEqual($1) }) { return }
         caCertificates = certificates.map { Array($0) }
+        issuingCAs = caCertificates.compactMap(ESTIssuingCA.init(der:))
         if certificateVerifier == nil {
             do { certificateVerifier = try CSRVerifier() } catch {
                 clientFailure("certificate verifier: \(error) (issued certificates are checked by issuer name only)")

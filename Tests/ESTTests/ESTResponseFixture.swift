@@ -30,7 +30,7 @@ class ESTResponseFixture: XCTestCase {
     func judge(_ op: ESTOperation, _ parser: HTTPResponseParser, ca: [[UInt8]] = [], now: Int64 = Int64(Date().timeIntervalSince1970),
                examples: UnsafeMutablePointer<[String]>? = nil) -> Judged {
         var deviations: [String] = []
-        let context = ESTResponseCheck.Context(publicKeyInfo: key.publicKeyInfo, requestedSubject: subject, caCertificates: ca,
+        let context = ESTResponseCheck.Context(publicKeyInfo: key.publicKeyInfo, requestedSubject: subject, caCertificates: ca.compactMap(ESTIssuingCA.init(der:)),
                                                verifier: try! CSRVerifier(), nowUnixSeconds: now)
         let judgement = ESTResponseCheck.judge(op, response: parser, context: context, note: {
             deviations.append($0.kind)
