@@ -63,5 +63,5 @@ struct EngineSettings: @unchecked Sendable {
     /// Which issued certificates get their signature verified against cacerts.
     var signatureChecks: SignatureChecks = .sample
 
-    static let defaultDrainLimitNs: UInt64 = 5_000_000_000
+    static let defaultDrainLimitNs = UInt64(StopCondition.defaultDrainSeconds * 1e9)
 }
