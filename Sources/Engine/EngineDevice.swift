@@ -660,10 +660,13 @@ final class EngineDevice: TLSConnectionDelegate {
         }
     }
 
-    /// A transport error by its errno name (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRNOTAVAIL …).
+    /// A transport error by its errno name (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRNOTAVAIL …);
+    /// binding the source address (`sourceAddresses`) is told apart from connecting, "EADDRNOTAVAIL
+    /// (bind)": an address this machine lacks, where EADDRNOTAVAIL at connect is no free local port.
     static func reason(_ error: any Error, address: SocketAddress) -> FailureReason {
-        if let uv = error as? UVError { return FailureReason(uv.name, example: "\(address.ip):\(address.port): \(uv)") }
-        if case .transport(let uv)? = error as? TLSConnectionError { return FailureReason(uv.name, example: "\(address.ip):\(address.port): \(uv)") }
-        return FailureReason("connect", example: "\(address.ip):\(address.port): \(error)")
+        var uv = error as? UVError
+        if case .transport(let e)? = error as? TLSConnectionError { uv = e }
+        guard let uv else { return FailureReason("connect", example: "\(address.ip):\(address.port): \(error)") }
+        return FailureReason(uv.operation == .bind ? "\(uv.name) (bind)" : uv.name, example: "\(address.ip):\(address.port): \(uv)")
     }
 }

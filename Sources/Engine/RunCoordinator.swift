@@ -240,10 +240,11 @@ public final class RunCoordinator: Sendable {
         // Global device indices of this process (its shard's slice); pool entry of device range.lowerBound + j.
         let range = plan.deviceRange
         let count = range.count
-        let files = OpenFileLimit.raise()
-        if files.after > files.before { say("open files: limit raised from \(files.before) to \(files.after)") }
-        if files.after > 0 && UInt64(count) + 64 > files.after {
-            say("open files: \(count) device(s) may need more sockets than the limit of \(files.after) (ulimit -n): connections past it fail with EMFILE")
+        let filesBefore = DescriptorLimit.current
+        let files = DescriptorLimit.raiseSoftToHard()
+        if files > filesBefore { say("open files: limit raised from \(filesBefore) to \(files)") }
+        if count + 64 > files {
+            say("open files: \(count) device(s) may need more sockets than the limit of \(files) (ulimit -n): connections past it fail with EMFILE")
         }
         let pool: CSRPool
         let poolOffset: Int
@@ -363,6 +364,8 @@ public final class RunCoordinator: Sendable {
         }
         var warnings = RunCoordinator.warnings(merged, cpu: cpu, threadWallNs: wallEnd > start ? wallEnd - start : 0,
                                                open: settings.arrivals != nil, planned: planned)
+        warnings += ClientExhaustion.warnings(merged.operations, limits: .current(sourceAddresses: settings.sourceAddresses.count,
+                                                                                 builtInServer: target.isBuiltInServer))
         let cut = cutOff.values.reduce(0, +)
         if cut > 0 {
             let which = cutOff.sorted { $0.key.ordinal < $1.key.ordinal }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

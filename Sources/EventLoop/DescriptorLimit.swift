@@ -30,6 +30,13 @@ public enum DescriptorLimit {
         return clamp(limit.rlim_cur)
     }
 
+    /// The hard limit: how far the soft one can be raised without privilege.
+    public static var hard: Int {
+        var limit = rlimit()
+        guard getrlimit(resourceNOFILE, &limit) == 0 else { return current }
+        return clamp(limit.rlim_max)
+    }
+
     /// RLIM_INFINITY (all bits set) and anything past Int32 read as Int32.max.
     private static func clamp(_ value: rlim_t) -> Int {
         value > rlim_t(Int32.max) ? Int(Int32.max) : Int(value)

@@ -41,7 +41,7 @@ public struct ResultsFolder: Sendable {
             if mkdir(candidate.path, 0o755) == 0 { return ResultsFolder(existing: candidate) }
             let code = errno
             guard code == EEXIST else {
-                throw .system(operation: "mkdir", path: candidate.path, reason: String(cString: strerror(code)))
+                throw .system(operation: "mkdir", path: candidate.path, reason: SystemErrorText.describe(code))
             }
         }
         throw .folderNamesExhausted(path: base.appendingPathComponent(name).path)
@@ -57,7 +57,7 @@ public struct ResultsFolder: Sendable {
         }
         let probe = base.appendingPathComponent(".estbench-probe-\(getpid())", isDirectory: true).path
         guard mkdir(probe, 0o755) == 0 || errno == EEXIST else {
-            throw .system(operation: "mkdir", path: base.path, reason: String(cString: strerror(errno)))
+            throw .system(operation: "mkdir", path: base.path, reason: SystemErrorText.describe(errno))
         }
         rmdir(probe)
     }
@@ -65,16 +65,35 @@ public struct ResultsFolder: Sendable {
     /// Writes all files of a run: result.json from `result`, timeline.csv, the .hgrm and .hlog files from
     /// the merged `metrics` the result was made from, then report.html from what was written.
     public func write(_ result: RunResult, metrics: WorkerMetrics) throws(ReportError) {
-        try writeResult(result)
-        try writeTimeline(metrics.timeline)
-        for operation in metrics.operations { try writeHgrm(operation) }
-        var timeline = metrics.timeline
-        timeline.close()
-        let startTime = UTCTime.date(iso8601: result.startTime)?.timeIntervalSince1970 ?? 0
-        for (index, name) in timeline.operations.enumerated() {
-            try writeHlog(IntervalLog(startTime: startTime, seconds: timeline.seconds[index]), operation: name)
+        try write(result, operations: metrics.operations, timeline: metrics.timeline,
+                  startTime: UTCTime.date(iso8601: result.startTime)?.timeIntervalSince1970 ?? 0)
+    }
+
+    /// Writes result.json, timeline.csv, each operation's .hgrm files and .hlog (its seconds from
+    /// `startTime`, Unix seconds), then report.html from what was written. A failure (a full disk, a
+    /// file size limit, an I/O error) stops at the file it hit and throws `.unfinished` naming that
+    /// file and the ones written before it, which stay whole.
+    public func write(_ result: RunResult, operations: [OperationMetrics], timeline: Timeline, startTime: Double) throws(ReportError) {
+        var written: [String] = []
+        func step(_ names: [String], _ body: () throws(ReportError) -> Void) throws(ReportError) {
+            do { try body() } catch { throw .unfinished(written: written, error) }
+            written += names
         }
-        try writeReport()
+        try step([Self.resultFile]) { () throws(ReportError) in try writeResult(result) }
+        try step([Self.timelineFile]) { () throws(ReportError) in try writeTimeline(timeline) }
+        for operation in operations {
+            try step([Self.hgrmFile(operation.name), Self.hgrmFile(operation.name, corrected: false)]) { () throws(ReportError) in
+                try writeHgrm(operation)
+            }
+        }
+        var closed = timeline
+        closed.close()
+        for (index, name) in closed.operations.enumerated() {
+            try step([Self.hlogFile(name)]) { () throws(ReportError) in
+                try writeHlog(IntervalLog(startTime: startTime, seconds: closed.seconds[index]), operation: name)
+            }
+        }
+        try step([Self.reportFile]) { () throws(ReportError) in try writeReport() }
     }
 
     /// `<operation>.hlog`: the operation's per-second corrected latency histograms.
@@ -140,12 +159,14 @@ public struct ResultsFolder: Sendable {
         return safe.isEmpty || safe.allSatisfy({ $0 == "." }) ? "_" + safe : safe
     }
 
-    /// Writes `data` to `.<name>.partial`, fsyncs, renames to `name`.
+    /// Writes `data` to `.<name>.partial`, fsyncs, renames to `name`. A failure removes the
+    /// temporary file, leaves any earlier `name` as it was, and names `name` with errno's text and
+    /// symbol ("no space left on device (ENOSPC)"; the call too when it was not the write).
     func writeAtomically(_ data: Data, name: String) throws(ReportError) {
         let final = url.appendingPathComponent(name).path
         let partial = url.appendingPathComponent("." + name + ".partial").path
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        try Self.check(fd, "open", partial)
+        try Self.check(fd, "open", final)
         var failure: ReportError?
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var offset = 0
@@ -153,14 +174,14 @@ public struct ResultsFolder: Sendable {
                 let written = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = Self.systemError("write", partial)
+                    failure = Self.systemError("write", final)
                     return
                 }
                 offset += written
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = Self.systemError("fsync", partial) }
-        if close(fd) != 0, failure == nil { failure = Self.systemError("close", partial) }
+        if failure == nil, fsync(fd) != 0 { failure = Self.systemError("fsync", final) }
+        if close(fd) != 0, failure == nil { failure = Self.systemError("close", final) }
         if failure == nil, rename(partial, final) != 0 { failure = Self.systemError("rename", final) }
         if let failure {
             unlink(partial)
@@ -174,7 +195,7 @@ public struct ResultsFolder: Sendable {
     }
 
     static func systemError(_ operation: String, _ path: String) -> ReportError {
-        .system(operation: operation, path: path, reason: String(cString: strerror(errno)))
+        .system(operation: operation, path: path, reason: SystemErrorText.describe(errno))
     }
 }
 

@@ -253,15 +253,8 @@ public struct ShardMerge: Sendable {
         do { result = try self.result(operations: operations, durationNs: durationNs) } catch {
             throw .notJSON(what: out.path, reason: error.description)
         }
-        let folder = ResultsFolder(existing: out)
-        try folder.writeResult(result)
-        try folder.writeTimeline(timeline)
-        for operation in operations { try folder.writeHgrm(operation) }
-        let startTime = parts.map(\.shard.clockStartedAt).min() ?? 0
-        for (index, name) in timeline.operations.enumerated() {
-            try folder.writeHlog(IntervalLog(startTime: startTime, seconds: timeline.seconds[index]), operation: name)
-        }
-        try folder.writeReport()
+        try ResultsFolder(existing: out).write(result, operations: operations, timeline: timeline,
+                                               startTime: parts.map(\.shard.clockStartedAt).min() ?? 0)
         return result
     }
 }

@@ -22,6 +22,9 @@ struct Estbench: ParsableCommand {
 enum Main {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        // Past a file size limit (ulimit -f) a write fails with EFBIG, which the results writer
+        // names, instead of the signal killing the process mid-way.
+        signal(SIGXFSZ, SIG_IGN)
         // Every connection is a descriptor: run and serve both start from the hard limit.
         DescriptorLimit.raiseSoftToHard()
         do {

@@ -47,7 +47,7 @@ struct MergeCommand: ParsableCommand {
         }
         let result: RunResult
         do { result = try merge.write(to: outURL) } catch {
-            throw CLIError(message: "merge: results could not be written: \(error)", exitCode: RunExit.unmeasurable)
+            throw CLIError(message: "merge: results: \(error)", exitCode: RunExit.unmeasurable)
         }
         for (part, offset) in zip(merge.parts, merge.offsets) {
             let late = part.shard.lateSeconds > 0 ? ", \(Format.fixed(part.shard.lateSeconds, 3)) s late" : ""

@@ -60,7 +60,7 @@ extension RunCommand {
             try folder.write(result, metrics: metrics)
             Console.out("results: \(folder.url.path) (metrics, timeline and .hgrm: the step at the answer; every step's histograms in result.json's search.steps)")
         } catch {
-            throw CLIError(message: "results could not be written: \(error)", exitCode: RunExit.unmeasurable)
+            throw CLIError(message: "results: \(error)", exitCode: RunExit.unmeasurable)
         }
         // The exit statuses of every run: interrupted 130; a search passes when a rate ≥ from held.
         if outcome.conclusion.key == "interrupted" { throw ExitCode(RunExit.interrupted) }

@@ -300,7 +300,9 @@ struct RunCommand: ParsableCommand {
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
         } catch {
-            writeError = (writeError.map { $0 + "; " } ?? "") + "results could not be written: \(error)"
+            // The summary above stays the record of what was measured; the error names the file and why.
+            let checkpoint = checkpointFolder.map { " — the files not rewritten in \($0.url.path) are still the last checkpoint's (result.json marked partial)" } ?? ""
+            writeError = (writeError.map { $0 + "; " } ?? "") + "results: \(error)" + checkpoint
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,
                                 resultsWritten: writeError == nil)

@@ -25,6 +25,13 @@ func runEstbench(_ arguments: [String], tool: URL? = nil) throws -> (status: Int
     return (process.terminationStatus, String(decoding: o, as: UTF8.self), e)
 }
 
+/// The executable and arguments that run `estbench arguments…` under a shell resource limit
+/// (`ulimit -n 64`: descriptors, soft and hard; `ulimit -f 1`: file size), exec'd so the process
+/// signalled and measured is estbench itself, not the shell.
+func underLimit(_ limit: String, _ arguments: [String]) -> (tool: URL, arguments: [String]) {
+    (URL(fileURLWithPath: "/bin/sh"), ["-c", "ulimit \(limit) && exec \"$0\" \"$@\"", estbenchBinary.path] + arguments)
+}
+
 /// Tests never wait forever on a child: after `seconds` it is terminated (and the test fails on its output).
 func terminateAfterDeadline(_ process: Process, seconds: Double = 120) {
     DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {

@@ -26,9 +26,9 @@ final class ServeProcess {
         let serve = ["serve", "--listen", "127.0.0.1:\(fixedPort)", "--threads", "2", "--duration", "600", "--ca-dir", caDirectory]
             + arguments
         if let descriptorLimit {
-            // exec: the process signalled and measured is serve itself, not the shell.
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", estbenchBinary.path] + serve
+            let limited = underLimit("-n \(descriptorLimit)", serve)
+            process.executableURL = limited.tool
+            process.arguments = limited.arguments
         } else {
             process.executableURL = estbenchBinary
             process.arguments = serve
