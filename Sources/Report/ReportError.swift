@@ -41,7 +41,7 @@ extension ReportError {
 
     /// "result.json, timeline.csv and 4 other file(s) were written (intact)", or that none was.
     static func writtenBefore(_ names: [String]) -> String {
-        guard !names.isEmpty else { return "no file of this run was written" }
+        guard !names.isEmpty else { return "no file was written" }
         let shown = names.prefix(2).joined(separator: ", ")
         let more = names.count - 2
         return shown + (more > 0 ? " and \(more) other file(s)" : "") + (names.count == 1 ? " was" : " were") + " written before it (intact)"

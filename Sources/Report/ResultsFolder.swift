@@ -96,6 +96,15 @@ public struct ResultsFolder: Sendable {
         try step([Self.reportFile]) { () throws(ReportError) in try writeReport() }
     }
 
+    /// The files in the folder that `error` (from `write`) left as they were before: an earlier
+    /// write's (a checkpoint's), not this one's. Sorted; temporary files are not counted.
+    public func staleFiles(after error: ReportError) -> [String] {
+        var rewritten: Set<String> = []
+        if case .unfinished(let written, _) = error { rewritten = Set(written) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") && !rewritten.contains($0) }.sorted()
+    }
+
     /// `<operation>.hlog`: the operation's per-second corrected latency histograms.
     public func writeHlog(_ log: IntervalLog, operation: String) throws(ReportError) {
         let name = Self.hlogFile(operation)

@@ -64,6 +64,15 @@ final class ResultCheckpoints: Sendable {
         }
     }
 
+    /// When the run's own result could not be written over the checkpoints' folder: which files
+    /// there are still the last checkpoint's (result.json marked partial), or "" when none are.
+    static func leftovers(in folder: ResultsFolder, after error: ReportError) -> String {
+        let names = folder.staleFiles(after: error)
+        guard !names.isEmpty else { return "" }
+        return " — \(names.joined(separator: ", ")) in \(folder.url.path) \(names.count == 1 ? "is" : "are") still the last checkpoint's"
+            + (names.contains(ResultsFolder.resultFile) ? " (result.json marked partial)" : "")
+    }
+
     /// Ends the checkpoints (waiting for one being written); returns the folder they wrote, which the
     /// run's result then replaces. A checkpoint that failed is said here.
     @discardableResult

@@ -294,14 +294,18 @@ struct RunCommand: ParsableCommand {
                 writeError = "\(error)"
             }
         }
-        do {
-            let folder = try checkpointFolder ?? ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom, profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
+        do throws(ReportError) {
+            let folder: ResultsFolder
+            if let checkpointFolder { folder = checkpointFolder } else {
+                folder = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: outcome.measuredFrom,
+                                                  profileName: result.profileName + (plan.shard.map { "-shard\($0.index)of\($0.count)" } ?? ""))
+            }
             try folder.write(result, metrics: outcome.metrics)
             folderPath = folder.url.path
             Console.out("results: \(folder.url.path)")
         } catch {
             // The summary above stays the record of what was measured; the error names the file and why.
-            let checkpoint = checkpointFolder.map { " — the files not rewritten in \($0.url.path) are still the last checkpoint's (result.json marked partial)" } ?? ""
+            let checkpoint = checkpointFolder.map { ResultCheckpoints.leftovers(in: $0, after: error) } ?? ""
             writeError = (writeError.map { $0 + "; " } ?? "") + "results: \(error)" + checkpoint
         }
         let code = RunExit.code(verdict: thresholds, counts: counts, abort: outcome.abort?.rule, interrupted: outcome.interrupted,

@@ -33,7 +33,7 @@ final class RunResourceLimitTests: XCTestCase {
         let folders = try FileManager.default.contentsOfDirectory(atPath: results.path)
         XCTAssertEqual(folders.count, 1, "\(folders)")
         let folder = results.appendingPathComponent(try XCTUnwrap(folders.first))
-        let expected = "estbench: error: results: could not write \(folder.path)/result.json: file too large (EFBIG); no file of this run was written"
+        let expected = "estbench: error: results: could not write \(folder.path)/result.json: file too large (EFBIG); no file was written"
         XCTAssertTrue(r.stderr.contains(expected), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [], "no temporary file is left")
     }

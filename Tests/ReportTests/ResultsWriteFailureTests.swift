@@ -14,6 +14,12 @@ final class ResultsWriteFailureTests: XCTestCase {
                                                    withDestinationPath: "/dev/full")
     }
 
+    /// The error `body` threw, nil when it wrote everything.
+    func failure(_ body: () throws(ReportError) -> Void) -> ReportError? {
+        do { try body() } catch { return error }
+        return nil
+    }
+
     func entries(_ folder: ResultsFolder) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
     }
@@ -45,11 +51,28 @@ final class ResultsWriteFailureTests: XCTestCase {
         let namesBefore = try entries(folder)
         try fillDisk(for: ResultsFolder.resultFile, in: folder)
         XCTAssertThrowsError(try folder.write(ReportFixture.result(interrupted: true), metrics: ReportFixture.metrics())) { error in
-            XCTAssertEqual("\(error)", "could not write \(path.path): no space left on device (ENOSPC); no file of this run was written")
+            XCTAssertEqual("\(error)", "could not write \(path.path): no space left on device (ENOSPC); no file was written")
         }
         XCTAssertEqual(try Data(contentsOf: path), before, "the earlier result.json is untouched")
         XCTAssertFalse(try RunResult.decode(from: before).interrupted)
         XCTAssertEqual(try entries(folder), namesBefore, "the temporary file is removed")
+    }
+
+    /// Over a checkpoint's folder, a write that stopped at report.html leaves only that file as the
+    /// checkpoint wrote it; one that stopped at result.json leaves all of them.
+    func testStaleFilesAreTheOnesTheFailedWriteDidNotReplace() throws {
+        let folder = try ResultsFolder.create(base: try ReportFixture.temporaryDirectory(self), startTime: ReportFixture.startDate, profileName: "p")
+        try folder.write(ReportFixture.result(), metrics: ReportFixture.metrics())
+        let (rerun, again, metrics) = (try ReportFixture.result(interrupted: true), try ReportFixture.result(), ReportFixture.metrics())
+        try fillDisk(for: ResultsFolder.reportFile, in: folder)
+        let atReport = try XCTUnwrap(failure { () throws(ReportError) in try folder.write(rerun, metrics: metrics) })
+        XCTAssertEqual(folder.staleFiles(after: atReport), ["report.html"])
+        XCTAssertTrue(try RunResult.decode(from: Data(contentsOf: folder.url.appendingPathComponent("result.json"))).interrupted,
+                      "result.json is the new one")
+        try fillDisk(for: ResultsFolder.resultFile, in: folder)
+        let atResult = try XCTUnwrap(failure { () throws(ReportError) in try folder.write(again, metrics: metrics) })
+        XCTAssertEqual(folder.staleFiles(after: atResult), try entries(folder))
+        XCTAssertEqual(folder.staleFiles(after: atResult).count, 9)
     }
 
     func testErrnoTextHasTheSystemsWordsAndTheSymbol() {
