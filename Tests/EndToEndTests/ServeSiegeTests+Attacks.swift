@@ -10,8 +10,9 @@ import XCTest
 /// Sized for CI by default (debug build, 2 busy cores). The full-size siege, with an unattacked good
 /// run first and the p99 of both printed (never asserted):
 ///
-///     swift build -c release --build-tests
-///     ESTBENCH_SIEGE_SCALE=full swift test -c release --filter testGoodRunKeepsZeroErrorsUnderSiege
+///     swift build -c release --product estbench
+///     ESTBENCH_SIEGE_SCALE=full ESTBENCH_BINARY=$PWD/.build/release/estbench \
+///         swift test --filter testGoodRunKeepsZeroErrorsUnderSiege
 extension ServeSiegeTests {
     /// The good run has no error, serve's memory stays bounded, every attack shows in serve's
     /// stats, and serve still answers and stops cleanly on SIGTERM.
