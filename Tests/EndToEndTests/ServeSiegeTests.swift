@@ -48,9 +48,7 @@ final class ServeSiegeTests: ServeTestCase {
     /// A client that pipelines megabytes of requests and never reads its answers: the server stops
     /// reading it (its memory stays flat) and cuts it off after --drain-timeout.
     func testClientThatDoesNotReadIsCutOffWithBoundedMemory() throws {
-        // Under .ci/sanitize, ASan's quarantine would hold every freed buffer: keep it small so RSS means memory in use.
-        let asan = (ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "quarantine_size_mb=8"
-        let server = try ServeProcess(["--drain-timeout", "1000"], environment: ["ASAN_OPTIONS": asan])
+        let server = try ServeProcess(["--drain-timeout", "1000"], environment: smallQuarantine)
         let pid = server.process.processIdentifier
         let rssBefore = rssKiB(pid)
         let script = """
@@ -160,6 +158,10 @@ final class ServeSiegeTests: ServeTestCase {
         return (h.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0, h, r.stdout, r.status)
     }
 }
+
+/// Under .ci/sanitize, ASan's quarantine would hold every freed buffer: serve's environment keeps it
+/// small so that its RSS means memory in use.
+let smallQuarantine = ["ASAN_OPTIONS": (ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "quarantine_size_mb=8"]
 
 /// Plain TCP connections opened and held by the test (non-blocking connects: past the server's
 /// accept queue a blocking connect would wait for SYN retries).

@@ -188,13 +188,14 @@ def abandoned(n, port, ctx, deadline):
 
 
 def garbage_before(n, port, ctx, deadline):
-    """Plain HTTP (and every other one random bytes) sent to the TLS port."""
+    """Plain HTTP (and every other one random bytes that cannot start a TLS record: its version
+    byte is not 3, else OpenSSL would wait for the length it read) sent to the TLS port."""
     done = 0
     for i in range(n):
         if time.monotonic() > deadline:
             break
         payload = (b"GET " + EST.encode() + b"cacerts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") if i % 2 == 0 \
-            else b"\x47" + os.urandom(200)
+            else b"\x47\x00" + os.urandom(200)
         try:
             with socket.create_connection((HOST, port), timeout=30) as s:
                 s.sendall(payload)
@@ -207,7 +208,8 @@ def garbage_before(n, port, ctx, deadline):
 
 
 def garbage_inside(n, port, ctx, deadline):
-    """A handshake record of garbage, or a real ClientHello followed by a garbage record."""
+    """A handshake record of garbage (a message type that does not exist: refused at once), or a
+    real ClientHello followed by a garbage record."""
     done = 0
     for i in range(n):
         if time.monotonic() > deadline:
@@ -215,7 +217,7 @@ def garbage_inside(n, port, ctx, deadline):
         try:
             with socket.create_connection((HOST, port), timeout=30) as s:
                 if i % 2 == 0:
-                    s.sendall(b"\x16\x03\x01\x00\x40" + os.urandom(64))
+                    s.sendall(b"\x16\x03\x01\x00\x40\x63" + os.urandom(63))
                 else:
                     s.sendall(client_hello_session(ctx)[2])
                     s.recv(65536)
@@ -358,17 +360,22 @@ def main():
     deadline = time.monotonic() + seconds
     results = {}
 
+    started = time.monotonic()
+
     def run(name):
         try:
             results[name] = ATTACKS[name](counts[name], port, ctx, deadline)
         except Exception as e:  # reported, not hidden: the test fails on it
             results[name] = {"error": f"{type(e).__name__}: {e}"}
+        results[name]["seconds"] = round(time.monotonic() - started, 1)
 
     threads = [threading.Thread(target=run, args=(name,)) for name in counts if counts[name] > 0]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results["attacker"] = {"cpuSeconds": round(usage.ru_utime + usage.ru_stime, 1), "seconds": round(time.monotonic() - started, 1)}
     print(json.dumps(results, sort_keys=True))
 
 
