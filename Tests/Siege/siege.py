@@ -22,11 +22,6 @@ HOST = "127.0.0.1"
 EST = "/.well-known/est/"
 
 
-def tls_context(bundle):
-    ctx = ssl.create_default_context(cafile=bundle)
-    return ctx
-
-
 def tls_connect(ctx, port, timeout=30):
     raw = socket.create_connection((HOST, port), timeout=timeout)
     return ctx.wrap_socket(raw, server_hostname=HOST)
@@ -58,15 +53,15 @@ def statuses_add(statuses, status):
     statuses[str(status)] = statuses.get(str(status), 0) + 1
 
 
-def client_hello_session(ctx):
-    """An SSLObject on memory BIOs whose first flight (the ClientHello) is ready to send."""
+def client_hello(ctx):
+    """The bytes of a real ClientHello (a handshake on memory BIOs, taken no further)."""
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     obj = ctx.wrap_bio(incoming, outgoing, server_hostname=HOST)
     try:
         obj.do_handshake()
     except ssl.SSLWantReadError:
         pass
-    return obj, incoming, outgoing.read()
+    return outgoing.read()
 
 
 class Held:
@@ -162,7 +157,7 @@ def stalled(n, port, ctx, deadline):
     for _ in range(n):
         try:
             s = socket.create_connection((HOST, port), timeout=30)
-            s.sendall(client_hello_session(ctx)[2])
+            s.sendall(client_hello(ctx))
             held.add(s)
         except OSError:
             break
@@ -179,7 +174,7 @@ def abandoned(n, port, ctx, deadline):
             break
         try:
             with socket.create_connection((HOST, port), timeout=30) as s:
-                s.sendall(client_hello_session(ctx)[2])
+                s.sendall(client_hello(ctx))
                 if s.recv(65536):
                     done += 1
         except OSError:
@@ -219,7 +214,7 @@ def garbage_inside(n, port, ctx, deadline):
                 if i % 2 == 0:
                     s.sendall(b"\x16\x03\x01\x00\x40\x63" + os.urandom(63))
                 else:
-                    s.sendall(client_hello_session(ctx)[2])
+                    s.sendall(client_hello(ctx))
                     s.recv(65536)
                     s.sendall(b"\x17\x03\x03\x00\x40" + os.urandom(64))
                 while s.recv(65536):
@@ -350,13 +345,13 @@ def main():
     unknown = set(counts) - set(ATTACKS)
     if unknown:
         sys.exit(f"unknown attack(s) {sorted(unknown)}; known: {sorted(ATTACKS)}")
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     # Held connections scaled to the descriptor limit (a reserve for the short-lived ones).
     held = sum(counts.get(k, 0) for k in ("slowloris", "idle", "stalled"))
     if held > hard - 512 and counts.get("idle", 0) > 0:
         counts["idle"] = max(1, counts["idle"] - (held - (hard - 512)))
-    ctx = tls_context(bundle)
+    ctx = ssl.create_default_context(cafile=bundle)
     deadline = time.monotonic() + seconds
     results = {}
 
