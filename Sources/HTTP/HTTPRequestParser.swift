@@ -30,6 +30,13 @@ public struct HTTPRequestParser: Sendable {
     public mutating func finish() -> HTTPParseStep { core.finish() }
 
     public var isComplete: Bool { core.phase == .complete }
+    /// The head is complete and the body is being read (the moment to answer `100 Continue`).
+    public var isReadingBody: Bool {
+        switch core.phase {
+        case .head, .complete, .failed: return false
+        case .fixedBody, .chunkLine, .chunkData, .chunkDataEnd, .trailers, .untilClose: return true
+        }
+    }
     public var isIdle: Bool { (core.phase == .head && core.head.isEmpty) || isComplete }
 
     /// The method, or nil for one estbench does not know (see `methodText`; answer 501).

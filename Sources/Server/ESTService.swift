@@ -52,10 +52,14 @@ final class ESTService {
         serverKeyGenerator = try KeyGenerator(type: .p256)
     }
 
-    /// 400 for a request the HTTP parser refused (413 when the body is too large).
+    /// 400 for a request the HTTP parser refused (413 when the body is too large, 431 when the
+    /// header section is: RFC 9110 §15.5.14, RFC 6585 §5).
     func badRequest(_ error: HTTPError) -> ServerResponse {
-        if case .bodyTooLarge = error { return text(responses.tooLarge, "request body too large\n", close: true) }
-        return text(responses.badRequest, "bad HTTP request: \(error)\n", close: true)
+        switch ServerEvent(refused: error) {
+        case .bodyTooLarge: return text(responses.tooLarge, "request body too large\n", close: true)
+        case .headerTooLarge: return text(responses.headersTooLarge, "request header fields too large: \(error)\n", close: true)
+        default: return text(responses.badRequest, "bad HTTP request: \(error)\n", close: true)
+        }
     }
 
     func respond(to request: ServerRequest) -> ServerResponse {

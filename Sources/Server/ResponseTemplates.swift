@@ -20,6 +20,7 @@ struct ResponseTemplates {
     let forbidden: HTTPResponseTemplate
     let notFound: HTTPResponseTemplate
     let tooLarge: HTTPResponseTemplate
+    let headersTooLarge: HTTPResponseTemplate
     let unsupportedMediaType: HTTPResponseTemplate
     let internalError: HTTPResponseTemplate
     let unavailable: HTTPResponseTemplate
@@ -44,6 +45,7 @@ struct ResponseTemplates {
         forbidden = try HTTPResponseTemplate(status: 403, contentType: text)
         notFound = try HTTPResponseTemplate(status: 404, contentType: text)
         tooLarge = try HTTPResponseTemplate(status: 413, contentType: text)
+        headersTooLarge = try HTTPResponseTemplate(status: 431, contentType: text)
         unsupportedMediaType = try HTTPResponseTemplate(status: 415, contentType: text)
         internalError = try HTTPResponseTemplate(status: 500, contentType: text)
         notImplemented = try HTTPResponseTemplate(status: 501, contentType: text)

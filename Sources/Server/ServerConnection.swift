@@ -8,6 +8,8 @@ import TLS
 final class ServerConnection: TLSConnectionDelegate {
     /// What the connection's one timer is waiting for.
     private enum Wait {
+        /// The TLS handshake, from accept (handshake timeout).
+        case handshake
         /// A kept-alive connection's next request (idle timeout).
         case idle
         /// The rest of a request that has started (request timeout).
@@ -20,7 +22,7 @@ final class ServerConnection: TLSConnectionDelegate {
     let tls: TLSConnection
     private var parser: HTTPRequestParser
     private var timer: EventLoop.Timer?
-    private var wait = Wait.idle
+    private var wait = Wait.handshake
     /// The timer of a delayed response (a fault), owned here so a client leaving first cancels it.
     private var delayTimer: EventLoop.Timer?
     private var responseBuffer: [UInt8] = []
@@ -33,6 +35,8 @@ final class ServerConnection: TLSConnectionDelegate {
     private var finished = false
     /// Inside `parsePending` (a response written from it must not parse again: no recursion).
     private var parsing = false
+    /// `100 Continue` went out for the request being read.
+    private var continueSent = false
 
     init(worker: ServerWorker, accepted: TCPConnection) throws {
         self.worker = worker
@@ -41,7 +45,7 @@ final class ServerConnection: TLSConnectionDelegate {
         tls.delegate = self
         timer = try EventLoop.Timer(loop: worker.loop) {}
         timer?.handler = { [unowned self] in self.timedOut() }
-        armIdleTimer()
+        startTimer(worker.limits.handshakeTimeoutMs)
     }
 
     private func armIdleTimer() {
@@ -59,6 +63,7 @@ final class ServerConnection: TLSConnectionDelegate {
 
     private func timedOut() {
         switch wait {
+        case .handshake: worker.count(tls.receivedBytes == 0 ? .idleTimeout : .handshakeTimeout)
         case .idle: worker.count(.idleTimeout)
         case .request: worker.count(.requestTimeout)
         case .drain:
@@ -125,21 +130,37 @@ final class ServerConnection: TLSConnectionDelegate {
         }
         switch parser.feed(bytes) {
         case .needsInput:
+            if parser.isReadingBody && parser.expectsContinue && !continueSent { sendContinue() }
             return bytes.count
         case .complete(let consumed):
             handleRequest()
             return consumed
         case .failed(let error):
-            worker.count(.badRequest)
-            worker.note(.badRequest, "\(error)")
+            let event = ServerEvent(refused: error)
+            worker.count(event)
+            worker.note(event, "\(error)")
             respond(worker.service.badRequest(error))
             return bytes.count
         }
     }
 
+    /// RFC 9110 §10.1.1: the client waits for `100 Continue` before its body (HTTP/1.1 only; a
+    /// request refused on its head — a body over the limit — gets its final answer instead).
+    private func sendContinue() {
+        continueSent = true
+        guard parser.version == .http11 else { return }
+        worker.count(.continued)
+        tls.write(ServerConnection.continueLine)
+    }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
     private func handleRequest() {
         timer?.stop()
         worker.count(.request)
+        // Parsed from bytes held while the previous answer was pending: the client pipelined it.
+        if parsing { worker.count(.pipelined) }
+        continueSent = false
         let headers = parser.headers
         let request = ServerRequest(
             method: parser.method,
@@ -258,8 +279,12 @@ final class ServerConnection: TLSConnectionDelegate {
 
     // MARK: TLSConnectionDelegate
 
+    /// The TLS record type of a handshake message (ContentType handshake, RFC 8446 §5.1).
+    private static let handshakeRecord: UInt8 = 0x16
+
     func tlsConnectionDidHandshake(_ connection: TLSConnection) {
         worker.count(.handshake)
+        armIdleTimer()
     }
 
     func tlsConnection(_ connection: TLSConnection, didRead plaintext: UnsafeRawBufferPointer) {
@@ -279,10 +304,18 @@ final class ServerConnection: TLSConnectionDelegate {
 
     func tlsConnection(_ connection: TLSConnection, didFail error: TLSConnectionError) {
         switch error {
+        case .tls(let e) where !tls.session.isHandshakeComplete && tls.firstReceivedByte != ServerConnection.handshakeRecord:
+            worker.count(.notTLS)
+            worker.note(.notTLS, "the first bytes were not a TLS handshake record (plain HTTP on the TLS port?): \(e)")
         case .tls(let e):
             worker.count(.tlsFailure)
             worker.note(.tlsFailure, "\(e)")
-        case .transport, .closedDuringHandshake:
+        case .closedDuringHandshake:
+            worker.count(.handshakeAbandoned)
+        case .transport(let e) where !tls.session.isHandshakeComplete:
+            worker.count(.handshakeAbandoned)
+            worker.note(.handshakeAbandoned, "\(e) before the TLS handshake finished")
+        case .transport:
             worker.count(.transportFailure)
         }
         closing = true

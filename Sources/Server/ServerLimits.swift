@@ -4,6 +4,9 @@ import HTTP
 /// may wait for (or dribble) a request.
 public struct ServerLimits: Sendable {
     public var http = HTTPLimits(headerBytes: 16 * 1024, headerCount: 64, bodyBytes: 64 * 1024)
+    /// Time from accepting a connection to the end of its TLS handshake (a silent or stalled
+    /// client is cut off: `idleTimeout` if it sent nothing, `handshakeTimeout` otherwise).
+    public var handshakeTimeoutMs: UInt64 = 10_000
     /// Time a kept-alive connection may sit idle waiting for its next request.
     public var idleTimeoutMs: UInt64 = 30_000
     /// Time from a request's first byte to its last (a slow-header client is cut off).

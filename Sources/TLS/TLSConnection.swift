@@ -12,6 +12,10 @@ public final class TLSConnection {
     /// `uv_hrtime` when the handshake finished (0 until then).
     public private(set) var handshakeDoneNs: UInt64 = 0
     public private(set) var isClosed = false
+    /// Ciphertext bytes read from the peer, and the first of them (nil before any): a server tells
+    /// a silent client and one that never spoke TLS from a failed handshake.
+    public private(set) var receivedBytes = 0
+    public private(set) var firstReceivedByte: UInt8?
 
     private var pendingPlaintext: [UInt8] = []
     private var failed = false
@@ -150,6 +154,8 @@ extension TLSConnection: TCPConnectionDelegate {
     public func connectionDidConnect(_ connection: TCPConnection) { advance() }
 
     public func connection(_ connection: TCPConnection, didRead bytes: UnsafeRawBufferPointer) {
+        if receivedBytes == 0 { firstReceivedByte = bytes.first }
+        receivedBytes += bytes.count
         session.feed(bytes)
         advance()
     }

@@ -18,8 +18,11 @@ struct ServeCommand: ParsableCommand {
         variable ESTBENCH_USERS (USER:PASSWORD[,USER:PASSWORD...]), never from the command line. \
         Faults: --fault OPERATION:FAULT=FRACTION, FAULT one of \(FaultPlan.Fault.syntax); e.g. \
         --fault simpleenroll:503=0.1 --fault cacerts:delay:200=1. \
-        When it stops (SIGINT, SIGTERM or --duration), serve prints its event counts and, per operation \
-        with faults, the requests it saw and the faults it injected (counted only when a fault changed \
+        When it stops (SIGINT, SIGTERM or --duration), serve prints its event counts — among them each \
+        defence against hostile clients: notTLS, handshakeTimeout, handshakeAbandoned, tlsFailure, \
+        idleTimeout, requestTimeout (slow headers), headerTooLarge, bodyTooLarge, badChunk, badRequest, \
+        connectionCap, outOfDescriptors, drainTimeout, and continued (100 Continue) and pipelined \
+        requests — and, per operation with faults, the requests it saw and the faults it injected (counted only when a fault changed \
         the response: e.g. wrong-key only on enrollments); --stats-json writes the same as JSON: \
         {"events": {...}, "operations": {"simpleenroll": {"requests": N, "faults": {"503": N}}}}.
         """
@@ -73,11 +76,20 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("stats-json"), help: "On exit, write the event counts and per-operation requests and injected faults to this JSON file.")
     var statsJSON: String?
 
+    @Option(name: .customLong("handshake-timeout"), help: "Milliseconds from accepting a connection to the end of its TLS handshake (silent and stalled clients are cut off).")
+    var handshakeTimeout: UInt64 = 10_000
+
     @Option(name: .customLong("idle-timeout"), help: "Milliseconds a kept-alive connection may wait for its next request.")
     var idleTimeout: UInt64 = 30_000
 
-    @Option(name: .customLong("request-timeout"), help: "Milliseconds from a request's first byte to its last (slow clients are cut off).")
+    @Option(name: .customLong("request-timeout"), help: "Milliseconds from a request's first byte to its last: the header (and body) timeout that cuts off slow clients.")
     var requestTimeout: UInt64 = 10_000
+
+    @Option(name: .customLong("max-header-bytes"), help: "Largest request line plus header section, 1024...1048576 bytes; larger is refused with 431.")
+    var maxHeaderBytes = 16 * 1024
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body, 1024...67108864 bytes; a larger one (declared or chunked) is refused with 413.")
+    var maxBodyBytes = 64 * 1024
 
     @Option(help: "Answer at most N requests per second (a token bucket shared by all threads): a server of known capacity for capacity searches. Excess requests wait, in order.")
     var capacity: Int?
@@ -118,8 +130,14 @@ struct ServeCommand: ParsableCommand {
         if let capacity {
             do { _ = try ServerCapacity(requestsPerSecond: capacity, queueLimit: capacityQueue) } catch { throw ValidationError("--\(error)") }
         }
-        guard (1...3_600_000).contains(idleTimeout), (1...3_600_000).contains(requestTimeout) else {
-            throw ValidationError("--idle-timeout and --request-timeout take 1...3600000 milliseconds")
+        guard (1...3_600_000).contains(idleTimeout), (1...3_600_000).contains(requestTimeout), (1...3_600_000).contains(handshakeTimeout) else {
+            throw ValidationError("--handshake-timeout, --idle-timeout and --request-timeout take 1...3600000 milliseconds")
+        }
+        guard (1024...1 << 20).contains(maxHeaderBytes) else {
+            throw ValidationError("--max-header-bytes \(maxHeaderBytes) is out of range; allowed: 1024...1048576")
+        }
+        guard (1024...64 << 20).contains(maxBodyBytes) else {
+            throw ValidationError("--max-body-bytes \(maxBodyBytes) is out of range; allowed: 1024...67108864")
         }
     }
 
@@ -152,7 +170,10 @@ struct ServeCommand: ParsableCommand {
         configuration.requireChannelBinding = channelBinding
         configuration.labels = label
         configuration.validityDays = validity
+        configuration.limits.handshakeTimeoutMs = handshakeTimeout
         configuration.limits.idleTimeoutMs = idleTimeout
+        configuration.limits.http.headerBytes = maxHeaderBytes
+        configuration.limits.http.bodyBytes = maxBodyBytes
         configuration.limits.requestTimeoutMs = requestTimeout
         configuration.limits.drainTimeoutMs = drainTimeout
         let descriptors = DescriptorLimit.raiseSoftToHard()

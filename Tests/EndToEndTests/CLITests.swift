@@ -60,6 +60,9 @@ final class CLITests: XCTestCase {
             (["serve", "--capacity", "0"], "capacity 0 is out of range; allowed: 1...1000000 requests per second"),
             (["serve", "--capacity", "100", "--capacity-queue=-1"], "capacity queue -1 is out of range; allowed: 0...10000000 waiting requests"),
             (["serve", "--capacity-queue", "10"], "--capacity-queue needs --capacity N"),
+            (["serve", "--max-body-bytes", "10"], "--max-body-bytes 10 is out of range; allowed: 1024...67108864"),
+            (["serve", "--max-header-bytes", "2000000"], "--max-header-bytes 2000000 is out of range; allowed: 1024...1048576"),
+            (["serve", "--handshake-timeout", "0"], "--handshake-timeout, --idle-timeout and --request-timeout take 1...3600000 milliseconds"),
         ]
         for (arguments, expected) in cases {
             let r = try run(arguments)

@@ -1,8 +1,10 @@
 import Foundation
 import TestSupport
 
-/// The real `estbench` binary, built beside the test bundle.
+/// The real `estbench` binary, built beside the test bundle — or ESTBENCH_BINARY, e.g. a release
+/// build for a measurement made by a (debug) test: `ESTBENCH_BINARY=.build/release/estbench swift test …`.
 let estbenchBinary: URL = {
+    if let path = ProcessInfo.processInfo.environment["ESTBENCH_BINARY"] { return URL(fileURLWithPath: path) }
     let candidates = [
         Bundle.main.bundleURL.appendingPathComponent("estbench"),
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("estbench"),

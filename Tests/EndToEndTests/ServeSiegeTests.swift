@@ -48,9 +48,7 @@ final class ServeSiegeTests: ServeTestCase {
     /// A client that pipelines megabytes of requests and never reads its answers: the server stops
     /// reading it (its memory stays flat) and cuts it off after --drain-timeout.
     func testClientThatDoesNotReadIsCutOffWithBoundedMemory() throws {
-        // Under .ci/sanitize, ASan's quarantine would hold every freed buffer: keep it small so RSS means memory in use.
-        let asan = (ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "quarantine_size_mb=8"
-        let server = try ServeProcess(["--drain-timeout", "1000"], environment: ["ASAN_OPTIONS": asan])
+        let server = try ServeProcess(["--drain-timeout", "1000"], environment: smallQuarantine)
         let pid = server.process.processIdentifier
         let rssBefore = rssKiB(pid)
         let script = """
@@ -114,6 +112,29 @@ final class ServeSiegeTests: ServeTestCase {
         XCTAssertFalse(String(decoding: unknownLabel.body, as: UTF8.self).contains("yyyyyyyy"))
     }
 
+    /// RFC 9110 §10.1.1: a client asking `Expect: 100-continue` gets `100 Continue` before it sends
+    /// its body (curl told to wait 30 s for it but give up after 10: without the 100 it times out), and
+    /// a body declared over --max-body-bytes gets its 413 at once, without a 100.
+    func testExpectContinueIsAnsweredBeforeTheBody() throws {
+        let server = try ServeProcess(["--max-body-bytes", "4096"])
+        defer { server.stop() }
+        let csr = try makeCSR("continue")
+        let big = path("big.b64")
+        try String(repeating: "QUFB", count: 2048).write(toFile: big, atomically: true, encoding: .utf8)
+        for (file, expected, interim) in [(csr, 200, true), (big, 413, false)] {
+            let headers = path("headers-\(UUID().uuidString)")
+            let r = try tool(["curl", "-s", "-o", "/dev/null", "-D", headers, "-w", "%{http_code}", "--cacert", server.bundle,
+                              "-H", "Content-Type: application/pkcs10", "-H", "Expect: 100-continue", "--expect100-timeout", "30",
+                              "--max-time", "10", "--data-binary", "@\(file)", server.url("simpleenroll")])
+            let h = (try? String(contentsOfFile: headers, encoding: .utf8)) ?? ""
+            XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), String(expected), "curl exit \(r.status): \(h)")
+            XCTAssertEqual(h.contains("HTTP/1.1 100 Continue"), interim, h)
+        }
+        let summary = server.stop()
+        XCTAssertTrue(summary.contains("continued 1"), summary)
+        XCTAssertTrue(summary.contains("bodyTooLarge 1"), summary)
+    }
+
     // MARK: helpers
 
     /// curl until the server answers (it may still be taking the closed connections off its queue).
@@ -137,6 +158,10 @@ final class ServeSiegeTests: ServeTestCase {
         return (h.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0, h, r.stdout, r.status)
     }
 }
+
+/// Under .ci/sanitize, ASan's quarantine would hold every freed buffer: serve's environment keeps it
+/// small so that its RSS means memory in use.
+let smallQuarantine = ["ASAN_OPTIONS": (ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "quarantine_size_mb=8"]
 
 /// Plain TCP connections opened and held by the test (non-blocking connects: past the server's
 /// accept queue a blocking connect would wait for SYN retries).
