@@ -76,7 +76,7 @@ struct BenchCalibrateCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let version = try h2loadVersion(h2load, folder: folder)
         let csrBody = folder + "/csr.b64"
-        try CalibrationClients.write(String(decoding: Base64.encode(try IssueBenchmark.deviceCSR()), as: UTF8.self), to: csrBody)
+        try CalibrationClients.write(String(decoding: Base64.encode(try csr()), as: UTF8.self), to: csrBody)
 
         let server = try CalibrationServer.start(in: folder)
         defer { server.stop() }
@@ -130,6 +130,14 @@ struct BenchCalibrateCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let data = try? encoder.encode(d) { Console.out(String(decoding: data, as: UTF8.self)) }
+    }
+
+    /// The CSR h2load posts: P-256, like the profile's devices.
+    func csr() throws -> [UInt8] {
+        do {
+            let builder = try CSRBuilder(template: try CSRTemplate(commonName: "h2load-{i}", sanDNS: ["{i}.devices.example"]))
+            return try builder.build(index: 1, signer: try Signer(key: try KeyGenerator(type: .p256).generate()))
+        } catch { throw CLIError.failed("cannot make the CSR: \(error)") }
     }
 
     /// Progress goes to standard error, one line per step.

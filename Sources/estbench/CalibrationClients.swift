@@ -59,7 +59,6 @@ struct CalibrationClients {
     func profile(_ mode: CalibrationMode) -> String {
         let devices = mode == .keepalive ? connections : requests
         var text = """
-        name: calibrate-\(mode.rawValue)
         target:
           url: \(server.url)
           caBundle: \(server.bundle)
@@ -87,7 +86,7 @@ struct CalibrationClients {
         let (end, serverNs) = try measured(h2load, h2loadArguments(mode), out: out, err: "\(folder)/\(label).err")
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         guard end.status == 0, let succeeded = CalibrationClients.h2loadSucceeded(text) else {
-            throw CLIError.failed("h2load (\(mode.rawValue)) exited \(end.status) without its request counts; its output is in \(out)")
+            throw CLIError.failed("h2load (\(mode.rawValue)) exited \(end.status) without its request counts: \(CalibrationClients.tail(out, "\(folder)/\(label).err"))")
         }
         return CalibrationRun(client: "h2load", succeeded: succeeded, processCPUNs: end.cpuNs, loadThreadsCPUNs: nil, serverCPUNs: serverNs)
     }
@@ -104,10 +103,10 @@ struct CalibrationClients {
             guard let folder = digest.results else { throw CLIError.failed("no results folder") }
             result = try ReportRun.load(folder: URL(fileURLWithPath: folder)).result
         } catch {
-            throw CLIError.failed("estbench run (\(mode.rawValue)) exited \(end.status) without a result (\(error)); its output is in \(err)")
+            throw CLIError.failed("estbench run (\(mode.rawValue)) exited \(end.status) without a result: \(CalibrationClients.tail(err))")
         }
         guard end.status == RunExit.passed, let tool = result.tool else {
-            throw CLIError.failed("estbench run (\(mode.rawValue)) exited \(end.status); its output is in \(err)")
+            throw CLIError.failed("estbench run (\(mode.rawValue)) exited \(end.status): \(CalibrationClients.tail(err))")
         }
         let succeeded = digest.operations.reduce(UInt64(0)) { $0 + $1.succeeded }
         return CalibrationRun(client: "estbench", succeeded: succeeded, processCPUNs: end.cpuNs, loadThreadsCPUNs: tool.cpuNs,
@@ -136,6 +135,12 @@ struct CalibrationClients {
             if let i = words.firstIndex(of: "2xx"), i > words.startIndex { return UInt64(words[i - 1]) }
         }
         return nil
+    }
+
+    /// The last lines a child wrote to these files (its folder is removed when calibrate ends).
+    static func tail(_ paths: String...) -> String {
+        let text = paths.map { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
+        return String(text.split(separator: "\n").suffix(6).joined(separator: "\n"))
     }
 
     static func write(_ text: String, to path: String) throws {

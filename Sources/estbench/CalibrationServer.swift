@@ -50,7 +50,7 @@ struct CalibrationServer {
     /// The server's CPU time so far, ns.
     func cpuNs() throws -> UInt64 {
         guard let ns = child.cpuNs() else {
-            throw CLIError.failed("estbench serve (pid \(child.pid)) is gone; its output is in \(output)")
+            throw CLIError.failed("estbench serve (pid \(child.pid)) is gone: \(CalibrationClients.tail(output))")
         }
         return ns
     }
