@@ -7,7 +7,7 @@ import PKI
 public enum HandshakeBenchmark {
     public static let serverKeyTypes: [KeyType] = [.p256, .rsa2048, .ed25519]
 
-    public static func run(keyType: KeyType, rounds: Int) throws -> [BenchmarkRow] {
+    public static func run(keyType: KeyType, rounds: Int, progress: BenchmarkProgress? = nil) throws -> [BenchmarkRow] {
         let caKey = try KeyGenerator(type: .p256).generate()
         let caCertificate = try OpenSSLCertificateFixture.certificate(
             subjectKey: caKey, commonName: "estbench bench CA", issuerKey: caKey, issuerName: "estbench bench CA",
@@ -63,7 +63,7 @@ public enum HandshakeBenchmark {
             let s = try TLSSession(context: serverContext)
             if let e = InMemoryHandshake.run(client: c, server: s, buffer: &buffer) { throw e }
         })
-        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: keyType.isRSA ? 100_000_000 : 40_000_000).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: keyType.isRSA ? 25_000_000 : 12_000_000, progress: progress).run(cases)
         let k = keyType.rawValue
         let verifyEach = cases.count - 1
         return [samples.row(0, keyType: k)] + (1..<verifyEach).map { samples.row($0, keyType: k, baseline: 0) }

@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a hot path in process, beside its baseline, as ratios.",
-        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self, BenchHandshakeCommand.self, BenchIssueCommand.self]
+        subcommands: [BenchCSRCommand.self, BenchDERCommand.self, BenchPKCS7Command.self, BenchHandshakeCommand.self, BenchIssueCommand.self,
+                      BenchCalibrateCommand.self]
     )
 }
 
@@ -57,7 +58,7 @@ struct BenchCSRCommand: ParsableCommand {
     func run() throws {
         var rows: [BenchmarkRow] = []
         for type in key.keyTypes {
-            let r = try BenchReport.measure { try CSRBenchmark.run(keyType: type, rounds: options.rounds) }
+            let r = try BenchReport.measure { try CSRBenchmark.run(keyType: type, rounds: options.rounds, progress: BenchReport.progress("csr", "\(type)")) }
             rows += r
             if !options.json {
                 BenchReport.printTable(r.filter { $0.name != CSRBenchmark.speedupName }, header: rows.count == r.count)
@@ -74,12 +75,12 @@ struct BenchCSRCommand: ParsableCommand {
 protocol SingleBenchCommand: ParsableCommand {
     static var benchmarkName: String { get }
     var options: BenchOptions { get }
-    func measure() throws -> [BenchmarkRow]
+    func measure(progress: @escaping BenchmarkProgress) throws -> [BenchmarkRow]
 }
 
 extension SingleBenchCommand {
     func run() throws {
-        let rows = try BenchReport.measure { try measure() }
+        let rows = try BenchReport.measure { try measure(progress: BenchReport.progress(Self.benchmarkName, "p256")) }
         if options.json {
             BenchReport.printJSON(benchmark: Self.benchmarkName, rows: rows)
         } else {
@@ -98,7 +99,9 @@ struct BenchDERCommand: SingleBenchCommand {
 
     @OptionGroup var options: BenchOptions
 
-    func measure() throws -> [BenchmarkRow] { try DEREncodeBenchmark.run(rounds: options.rounds) }
+    func measure(progress: @escaping BenchmarkProgress) throws -> [BenchmarkRow] {
+        try DEREncodeBenchmark.run(rounds: options.rounds, progress: progress)
+    }
 }
 
 /// `bench pkcs7`: issued-certificate extraction from certs-only PKCS#7.
@@ -111,7 +114,9 @@ struct BenchPKCS7Command: SingleBenchCommand {
 
     @OptionGroup var options: BenchOptions
 
-    func measure() throws -> [BenchmarkRow] { try CertsOnlyBenchmark.run(rounds: options.rounds) }
+    func measure(progress: @escaping BenchmarkProgress) throws -> [BenchmarkRow] {
+        try CertsOnlyBenchmark.run(rounds: options.rounds, progress: progress)
+    }
 }
 
 /// `bench handshake`: in-memory TLS handshakes beside a raw signature.
@@ -133,7 +138,7 @@ struct BenchHandshakeCommand: ParsableCommand {
     func run() throws {
         var rows: [BenchmarkRow] = []
         for type in key.keyTypes where HandshakeBenchmark.serverKeyTypes.contains(type) {
-            let r = try BenchReport.measure { try HandshakeBenchmark.run(keyType: type, rounds: options.rounds) }
+            let r = try BenchReport.measure { try HandshakeBenchmark.run(keyType: type, rounds: options.rounds, progress: BenchReport.progress("handshake", "\(type)")) }
             rows += r
             if !options.json {
                 BenchReport.printTable(r, header: rows.count == r.count)
@@ -175,7 +180,7 @@ struct BenchIssueCommand: ParsableCommand {
     func run() throws {
         var rows: [BenchmarkRow] = []
         for type in caKey.keyTypes {
-            let r = try BenchReport.measure { try IssueBenchmark.run(caKeyType: type, rounds: options.rounds) }
+            let r = try BenchReport.measure { try IssueBenchmark.run(caKeyType: type, rounds: options.rounds, progress: BenchReport.progress("issue", "\(type)")) }
             rows += r
             if !options.json { BenchReport.printTable(r, header: rows.count == r.count) }
         }

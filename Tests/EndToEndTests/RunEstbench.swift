@@ -12,12 +12,14 @@ let estbenchBinary: URL = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
 }()
 
-/// Runs the built `estbench` (or `tool`) with `arguments`; returns its exit status and output.
+/// Runs the built `estbench` (or `tool`) with `arguments`, in this environment changed by `environment`;
+/// returns its exit status and output.
 @discardableResult
-func runEstbench(_ arguments: [String], tool: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runEstbench(_ arguments: [String], tool: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = tool ?? estbenchBinary
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let output = ProcessOutput(process)
     process.standardInput = FileHandle.nullDevice
     try process.run()

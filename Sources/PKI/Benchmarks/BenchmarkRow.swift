@@ -6,6 +6,8 @@ public struct BenchmarkRow: Sendable {
     public let nsPerOp: Double
     /// `opsPerSecond / baseline's opsPerSecond`; nil for a baseline row.
     public var ratio: Double?
+    /// The ratio's first and third quartiles over the passes (its spread); nil for a baseline row.
+    public var ratioQuartiles: (low: Double, high: Double)?
     public var baseline: String?
 
     public var opsPerSecond: Double { nsPerOp > 0 ? 1e9 / nsPerOp : 0 }
@@ -20,6 +22,8 @@ public struct BenchmarkRow: Sendable {
 
     /// The same figures under another name (a second ratio for one measured case).
     public func renamed(_ newName: String) -> BenchmarkRow {
-        BenchmarkRow(name: newName, keyType: keyType, nsPerOp: nsPerOp, ratio: ratio, baseline: baseline)
+        var row = BenchmarkRow(name: newName, keyType: keyType, nsPerOp: nsPerOp, ratio: ratio, baseline: baseline)
+        row.ratioQuartiles = ratioQuartiles
+        return row
     }
 }

@@ -5,6 +5,9 @@ import Glibc
 /// slice, in rotating order) and measures the benchmarking thread's CPU time. Ratios are taken per
 /// pass — each case against its baseline from the same moment — and the median of those is kept,
 /// so a shared machine's drifting speed cancels out instead of landing on one case.
+/// What a benchmark says while it runs: passes done, passes in all.
+public typealias BenchmarkProgress = (_ done: Int, _ of: Int) -> Void
+
 public struct BenchmarkRunner {
     /// A named operation; `body` runs it once (the index lets it vary per call).
     public struct Case {
@@ -24,35 +27,48 @@ public struct BenchmarkRunner {
         /// Median ns/op of case `c`.
         public func median(_ c: Int) -> Double { Samples.median(nsPerOp[c]) }
 
-        /// Median over passes of (baseline ns / case ns): > 1 means faster than the baseline.
-        public func ratio(_ c: Int, to baseline: Int) -> Double {
-            Samples.median(zip(nsPerOp[c], nsPerOp[baseline]).map { $1 / $0 })
+        /// (baseline ns / case ns) in every pass: > 1 means faster than the baseline.
+        public func ratios(_ c: Int, to baseline: Int) -> [Double] {
+            zip(nsPerOp[c], nsPerOp[baseline]).map { $1 / $0 }
         }
 
-        /// A row for case `c`, with its ratio to `baseline` when given.
+        /// Median over passes of (baseline ns / case ns).
+        public func ratio(_ c: Int, to baseline: Int) -> Double { Samples.median(ratios(c, to: baseline)) }
+
+        /// A row for case `c`, with its ratio to `baseline` (median and interquartile range over the
+        /// passes) when given.
         public func row(_ c: Int, keyType: String?, baseline: Int? = nil) -> BenchmarkRow {
             var r = BenchmarkRow(name: names[c], keyType: keyType, nsPerOp: median(c))
             if let baseline {
-                r.ratio = ratio(c, to: baseline)
+                let ratios = ratios(c, to: baseline).sorted()
+                r.ratio = Samples.median(ratios)
+                r.ratioQuartiles = (Samples.quantile(ratios, 0.25), Samples.quantile(ratios, 0.75))
                 r.baseline = names[baseline]
             }
             return r
         }
 
-        static func median(_ values: [Double]) -> Double {
-            let s = values.sorted()
-            guard !s.isEmpty else { return 0 }
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        static func median(_ values: [Double]) -> Double { quantile(values.sorted(), 0.5) }
+
+        /// The `q` quantile of sorted `values`, interpolated between the nearest ranks.
+        static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            let position = q * Double(sorted.count - 1)
+            let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+            return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
         }
     }
 
     public let passes: Int
     public let sliceNs: UInt64
+    /// Told after every pass: passes done, passes in all.
+    public let progress: BenchmarkProgress?
 
     /// `rounds` as users give it; each round is eight short passes.
-    public init(rounds: Int, sliceNs: UInt64 = 25_000_000) {
+    public init(rounds: Int, sliceNs: UInt64 = 12_000_000, progress: BenchmarkProgress? = nil) {
         passes = max(1, rounds) * 8
         self.sliceNs = sliceNs
+        self.progress = progress
     }
 
     public func run(_ cases: [Case]) throws -> Samples {
@@ -85,6 +101,7 @@ public struct BenchmarkRunner {
                 } while now - start < sliceNs
                 samples[c].append(Double(now - start) / Double(ops))
             }
+            progress?(pass + 1, passes)
         }
         return Samples(names: cases.map(\.name), nsPerOp: samples)
     }

@@ -17,7 +17,7 @@ public enum CSRBenchmark {
     public static let keygenExportSign = "keygen+export+sign-floor"
     public static let csrFreshKeyVsFloor = "csr-fresh-key-vs-floor"
 
-    public static func run(keyType: KeyType, rounds: Int) throws -> [BenchmarkRow] {
+    public static func run(keyType: KeyType, rounds: Int, progress: BenchmarkProgress? = nil) throws -> [BenchmarkRow] {
         let template = try CSRTemplate(commonName: "device-{i}", sanDNS: ["{i}.devices.example"])
         let builder = try CSRBuilder(template: template)
         let generator = try KeyGenerator(type: keyType)
@@ -50,7 +50,7 @@ public enum CSRBenchmark {
                                           exportPublicKey: true)
             },
         ]
-        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: keyType.isRSA ? 200_000_000 : 25_000_000).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds, progress: progress).run(cases)
         precondition(sink != 0)
         let k = keyType.rawValue
         return [

@@ -5,7 +5,7 @@ import COpenSSLShims
 /// ours (DER reader, byte comparison of SubjectPublicKeyInfo) vs `d2i_PKCS7` + `sk_X509_value` + `EVP_PKEY_eq`;
 /// and decoding the base64 body it arrives in, ours vs `EVP_DecodeUpdate`.
 public enum CertsOnlyBenchmark {
-    public static func run(rounds: Int) throws -> [BenchmarkRow] {
+    public static func run(rounds: Int, progress: BenchmarkProgress? = nil) throws -> [BenchmarkRow] {
         let key = try KeyGenerator(type: .p256).generate()
         let message = try OpenSSLCertificateFixture.enrollmentResponse(issuedKey: key)
         let spki = key.publicKeyInfo
@@ -29,7 +29,7 @@ public enum CertsOnlyBenchmark {
         guard try opensslDecode(body) == message, try Base64.decode(body) == message else {
             throw PKIError.invalidTemplate("base64 round trip")
         }
-        let samples = try BenchmarkRunner(rounds: rounds).run(decodeCases + cases)
+        let samples = try BenchmarkRunner(rounds: rounds, progress: progress).run(decodeCases + cases)
         precondition(sink != 0)
         return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0),
                 samples.row(2, keyType: "p256"), samples.row(3, keyType: "p256", baseline: 2)]

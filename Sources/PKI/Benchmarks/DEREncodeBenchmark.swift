@@ -4,7 +4,7 @@ import COpenSSL
 /// (`i2d_re_X509_REQ_tbs`) of the same request. Ours twice: the pre-encoded skeleton the CSR path
 /// uses, and the general nested encoder it is derived from and checked against.
 public enum DEREncodeBenchmark {
-    public static func run(rounds: Int) throws -> [BenchmarkRow] {
+    public static func run(rounds: Int, progress: BenchmarkProgress? = nil) throws -> [BenchmarkRow] {
         let template = try CSRTemplate(commonName: "device-{i}", sanDNS: ["{i}.devices.example"])
         let builder = try CSRBuilder(template: template)
         let key = try KeyGenerator(type: .p256).generate()
@@ -36,7 +36,7 @@ public enum DEREncodeBenchmark {
                 sink &+= 1
             },
         ]
-        let samples = try BenchmarkRunner(rounds: rounds).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds, progress: progress).run(cases)
         precondition(sink != 0)
         return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0),
                 samples.row(2, keyType: "p256", baseline: 0)]

@@ -11,7 +11,7 @@ public enum IssueBenchmark {
     /// Our path against OpenSSL's, as its own row.
     public static let speedupName = "issue-vs-openssl"
 
-    public static func run(caKeyType: KeyType, rounds: Int) throws -> [BenchmarkRow] {
+    public static func run(caKeyType: KeyType, rounds: Int, progress: BenchmarkProgress? = nil) throws -> [BenchmarkRow] {
         var options = CertificateAuthority.Options()
         options.keyType = caKeyType
         let ca = try CertificateAuthority(options: options)
@@ -38,7 +38,7 @@ public enum IssueBenchmark {
             .init(name: opensslIssue) { _ in sink &+= try baseline.issue(csr: csr).count },
         ]
         let slow = caKeyType.isRSA || caKeyType == .p384
-        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: slow ? 100_000_000 : 25_000_000).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: slow ? 25_000_000 : 12_000_000, progress: progress).run(cases)
         precondition(sink != 0)
         let k = caKeyType.rawValue
         return [
