@@ -4,6 +4,7 @@ void COpenSSLShims_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
 
 int COpenSSLShims_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
 X509 *COpenSSLShims_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
+X509 *COpenSSLShims_sk_X509_pop(STACK_OF(X509) *stack) { return sk_X509_pop(stack); }
 
 STACK_OF(X509_EXTENSION) *COpenSSLShims_sk_X509_EXTENSION_new_null(void) { return sk_X509_EXTENSION_new_null(); }
 int COpenSSLShims_sk_X509_EXTENSION_push(STACK_OF(X509_EXTENSION) *stack, X509_EXTENSION *extension) {
@@ -28,4 +29,5 @@ int COpenSSLShims_SSL_get_negotiated_group(SSL *ssl) { return (int)SSL_get_negot
 int COpenSSLShims_SSL_set_app_data(SSL *ssl, void *data) { return SSL_set_app_data(ssl, data); }
 void *COpenSSLShims_SSL_get_app_data(const SSL *ssl) { return SSL_get_app_data(ssl); }
 long COpenSSLShims_BIO_set_mem_eof_return(BIO *bio, int value) { return BIO_set_mem_eof_return(bio, value); }
+long COpenSSLShims_BIO_get_mem_ptr(BIO *bio, BUF_MEM **memory) { return BIO_get_mem_ptr(bio, memory); }
 long COpenSSLShims_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *x509) { return SSL_CTX_add1_chain_cert(ctx, x509); }

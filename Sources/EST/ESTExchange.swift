@@ -37,6 +37,19 @@ public struct ESTExchange: Sendable {
         }
     }
 
+    /// Between exchanges, before a connection idles a while: lets go of the request and response
+    /// buffers, which otherwise keep their capacity for the next exchange (a few KiB per
+    /// connection: the largest request and response so far). The next `begin` grows them again;
+    /// the last response's accessors are gone. Nothing happens while a response is being read.
+    public mutating func releaseBuffers() {
+        guard response.isIdle else { return }
+        response = HTTPResponseParser(limits: response.limits, requestMethod: response.requestMethod)
+        request = []
+    }
+
+    /// Whether the buffers hold no capacity (after `releaseBuffers`, or before the first exchange).
+    public var holdsNoBuffers: Bool { request.capacity == 0 && response.bufferCapacity == 0 }
+
     /// Response bytes as they arrive.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer) -> Step {
         switch response.feed(bytes) {

@@ -358,6 +358,7 @@ final class EngineDevice: TLSConnectionDelegate {
             passRemaining -= 1
             if passRemaining <= 0 {
                 state = .parked
+                releaseIdleMemory()
                 worker.deviceIdle(self)
                 return
             }
@@ -370,10 +371,23 @@ final class EngineDevice: TLSConnectionDelegate {
             arm(wait, ns: max(think * 1_000_000, backoffNs()))
         } else if think > 0 {
             state = .thinking
+            if think >= EngineDevice.longIdleMs { releaseIdleMemory() }
             arm(wait, ns: think * 1_000_000)
         } else {
             makeReady(scheduledNs: nil)
         }
+    }
+
+    /// A think time from which an idle device gives its buffers back (`releaseIdleMemory`): about a
+    /// microsecond of allocations once per think, against a few KiB held per device for as long as
+    /// 10,000 devices idle.
+    static let longIdleMs: UInt64 = 1000
+
+    /// Before a long idle (a long think, or parked between open-model passes): the exchange's
+    /// buffers and the kept-alive connection's empty memory-BIO buffers are given back.
+    private func releaseIdleMemory() {
+        exchange.releaseBuffers()
+        if let link, link.isUsable { link.tls.session.releaseIdleMemory() }
     }
 
     /// Exponential from 10 ms, capped at 1 s, with jitter over its upper half (seeded per device),

@@ -15,6 +15,12 @@ public struct HTTPResponseParser: Sendable {
 
     public var limits: HTTPLimits { core.limits }
 
+    /// Bytes of buffer capacity the parser holds (head, field spans and body).
+    public var bufferCapacity: Int {
+        core.head.capacity + (core.fields.capacity + core.trailerFields.capacity) * MemoryLayout<HTTPHeaders.Span>.stride
+            + core.body.capacity
+    }
+
     /// Forgets the current response (and any failure) and expects one to a `requestMethod`
     /// request; buffers keep their capacity.
     public mutating func reset(requestMethod: HTTPMethod) {

@@ -8,8 +8,9 @@ import COpenSSLShims
 public final class TLSSession {
     public let context: TLSContext
     let ssl: OpaquePointer
-    private let rbio: OpaquePointer
-    private let wbio: OpaquePointer
+    /// Owned by `ssl`; replaced by empty ones in `releaseIdleMemory`.
+    private var rbio: OpaquePointer
+    private var wbio: OpaquePointer
     /// The name (or address) the peer's certificate must match; nil when not checked.
     public let expectedPeerName: String?
 
@@ -37,16 +38,13 @@ public final class TLSSession {
     public init(context: TLSContext, serverName: String? = nil, resuming: TLSResumableSession? = nil) throws(TLSError) {
         self.context = context
         ssl = try tlsCheck(SSL_new(context.ctx), "SSL_new")
-        let r = BIO_new(BIO_s_mem()), w = BIO_new(BIO_s_mem())
+        let r = TLSSession.makeMemoryBIO(), w = TLSSession.makeMemoryBIO()
         guard let r, let w else {
             BIO_free(r)
             BIO_free(w)
             SSL_free(ssl)
             throw .configuration(operation: "BIO_new", errors: drainOpenSSLErrors())
         }
-        // An empty read BIO means "more input needed", not end of file.
-        _ = COpenSSLShims_BIO_set_mem_eof_return(r, -1)
-        _ = COpenSSLShims_BIO_set_mem_eof_return(w, -1)
         SSL_set_bio(ssl, r, w)
         rbio = r
         wbio = w
@@ -69,6 +67,14 @@ public final class TLSSession {
         // a connection that simply ended (EOF, keep-alive closed by us) must stay resumable.
         if isHandshakeComplete && !hasFailed { SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN) }
         SSL_free(ssl)
+    }
+
+    /// An empty memory BIO, nil when malloc fails. An empty read BIO means "more input needed",
+    /// not end of file.
+    private static func makeMemoryBIO() -> OpaquePointer? {
+        guard let bio = BIO_new(BIO_s_mem()) else { return nil }
+        _ = COpenSSLShims_BIO_set_mem_eof_return(bio, -1)
+        return bio
     }
 
     private func setPeerName(_ name: String) throws(TLSError) {
@@ -139,7 +145,7 @@ public final class TLSSession {
         ERR_clear_error()
         let rc = SSL_do_handshake(ssl)
         if rc == 1 {
-            isHandshakeComplete = true
+            handshakeCompleted()
             return .progress(())
         }
         return classify(rc, duringHandshake: true)
@@ -155,7 +161,7 @@ public final class TLSSession {
         var n = 0
         let rc = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &n)
         if rc == 1 {
-            isHandshakeComplete = true
+            if !isHandshakeComplete { handshakeCompleted() }
             return .progress(.bytes(n))
         }
         if SSL_get_error(ssl, rc) == SSL_ERROR_ZERO_RETURN { return .progress(.closeNotify) }
@@ -187,6 +193,56 @@ public final class TLSSession {
         let rc = SSL_shutdown(ssl)
         if rc >= 0 { return .progress(()) }
         return classify(rc, duringHandshake: false)
+    }
+
+    // MARK: memory
+
+    /// Client: the server's certificates are decoded afresh on every connection (about 3 KiB each
+    /// for a P-256 certificate in OpenSSL 3.0) and kept in the session's peer chain for as long as
+    /// the connection lives. Once the handshake has verified them nothing reads the chain again —
+    /// the session's own reference keeps the leaf for `SSL_get1_peer_certificate` — so the chain's
+    /// references are dropped, which frees every certificate but the leaf. (OpenSSL has no call
+    /// for this: the stack `SSL_get_peer_cert_chain` lends is emptied in place, and the session
+    /// later frees an empty stack.)
+    private func handshakeCompleted() {
+        isHandshakeComplete = true
+        guard context.configuration.role == .client, let chain = SSL_get_peer_cert_chain(ssl) else { return }
+        while let certificate = COpenSSLShims_sk_X509_pop(chain) { X509_free(certificate) }
+    }
+
+    /// Gives back what an idle connection need not hold: each memory BIO keeps a buffer as large
+    /// as the biggest flight that passed through it (the server's handshake, a response — a few
+    /// KiB), so an empty one that holds a buffer is replaced by a new, empty BIO. Call between
+    /// exchanges (a device about to think); nothing happens mid-handshake, after a failure, or
+    /// while bytes are waiting. OpenSSL's own record buffers go back by themselves
+    /// (`SSL_MODE_RELEASE_BUFFERS`).
+    public func releaseIdleMemory() {
+        guard isHandshakeComplete && !hasFailed else { return }
+        if TLSSession.idleBufferBytes(rbio) > 0, let fresh = TLSSession.makeMemoryBIO() {
+            SSL_set0_rbio(ssl, fresh)  // frees the old one
+            rbio = fresh
+        }
+        if TLSSession.idleBufferBytes(wbio) > 0, let fresh = TLSSession.makeMemoryBIO() {
+            SSL_set0_wbio(ssl, fresh)
+            wbio = fresh
+        }
+    }
+
+    /// Bytes of buffer a memory BIO holds while nothing is waiting in it.
+    static func idleBufferBytes(_ bio: OpaquePointer) -> Int {
+        guard BIO_ctrl_pending(bio) == 0 else { return 0 }
+        var memory: UnsafeMutablePointer<BUF_MEM>?
+        guard COpenSSLShims_BIO_get_mem_ptr(bio, &memory) > 0, let memory else { return 0 }
+        return memory.pointee.max
+    }
+
+    /// Buffer bytes the two memory BIOs hold while empty (what `releaseIdleMemory` gives back).
+    public var idleBIOBufferBytes: Int { TLSSession.idleBufferBytes(rbio) + TLSSession.idleBufferBytes(wbio) }
+
+    /// Certificates in the peer chain the session keeps (the client empties it after the handshake).
+    public var peerChainCount: Int {
+        guard let chain = SSL_get_peer_cert_chain(ssl) else { return 0 }
+        return Int(COpenSSLShims_sk_X509_num(chain))
     }
 
     /// Maps an SSL return code to the three-way step, draining OpenSSL's error queue into the error.

@@ -72,4 +72,24 @@ final class ESTExchangeTests: XCTestCase {
         let second = String(decoding: exchange.request, as: UTF8.self)
         XCTAssertTrue(second.hasPrefix("GET ") && second.contains("Connection: close\r\n"), second)
     }
+
+    /// Released between exchanges, the buffers hold nothing and the next exchange works as before;
+    /// mid-response a release is refused (the response being read stays intact).
+    func testReleasingBuffersBetweenExchanges() {
+        let response = Array("HTTP/1.1 200 OK\r\nContent-Type: application/pkcs7-mime\r\nContent-Length: 5\r\n\r\nabcde".utf8)
+        var exchange = ESTExchange()
+        XCTAssertTrue(exchange.holdsNoBuffers, "nothing before the first exchange")
+        for round in 0..<2 {
+            exchange.begin(template, body: nil, closeConnection: false)
+            XCTAssertEqual(feed(&exchange, Array(response[0..<20]), chunk: 20), [.needsInput])
+            exchange.releaseBuffers()
+            XCTAssertFalse(exchange.holdsNoBuffers, "round \(round): mid-response nothing is released")
+            XCTAssertEqual(feed(&exchange, Array(response[20...]), chunk: 100), [.complete(extraBytes: 0)])
+            XCTAssertEqual(exchange.response.status, 200)
+            XCTAssertEqual(exchange.response.body, Array("abcde".utf8))
+            exchange.releaseBuffers()
+            XCTAssertTrue(exchange.holdsNoBuffers, "round \(round)")
+            XCTAssertEqual(exchange.peerClosed(), .closedBeforeResponse, "an idle connection's close, as before the release")
+        }
+    }
 }

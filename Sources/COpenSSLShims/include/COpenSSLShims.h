@@ -15,6 +15,7 @@ void COpenSSLShims_OPENSSL_free(void *pointer);
 
 int COpenSSLShims_sk_X509_num(const STACK_OF(X509) *stack);
 X509 *COpenSSLShims_sk_X509_value(const STACK_OF(X509) *stack, int index);
+X509 *COpenSSLShims_sk_X509_pop(STACK_OF(X509) *stack);
 
 STACK_OF(X509_EXTENSION) *COpenSSLShims_sk_X509_EXTENSION_new_null(void);
 int COpenSSLShims_sk_X509_EXTENSION_push(STACK_OF(X509_EXTENSION) *stack, X509_EXTENSION *extension);
@@ -34,6 +35,7 @@ int COpenSSLShims_SSL_get_negotiated_group(SSL *ssl);
 int COpenSSLShims_SSL_set_app_data(SSL *ssl, void *data);
 void *COpenSSLShims_SSL_get_app_data(const SSL *ssl);
 long COpenSSLShims_BIO_set_mem_eof_return(BIO *bio, int value);
+long COpenSSLShims_BIO_get_mem_ptr(BIO *bio, BUF_MEM **memory);
 long COpenSSLShims_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *x509);
 
 /// SSL_OP_* are composed 64-bit macros Swift cannot import.
