@@ -49,8 +49,9 @@ struct CalibrationClients {
         case .keepalive:
             return common + ["-c", "\(connections)", "-n", "\(requests)", server.enrollURL]
         case .newconn:
-            // One client per enrollment, started rate/10 per 100 ms: a new connection each.
-            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(max(1, rate / 10))", "--rate-period", "100ms",
+            // One client per enrollment, started rate/10 per 100 ms: a new connection each (h2load
+            // refuses a per-period rate above its number of clients).
+            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(min(requests, max(1, rate / 10)))", "--rate-period", "100ms",
                              server.enrollURL]
         }
     }
