@@ -3,13 +3,17 @@ public struct DERElement: Sendable {
     public let tag: DERTag
     /// The whole encoding: tag, length and content.
     public let encoded: ArraySlice<UInt8>
-    /// The content octets.
-    public let content: ArraySlice<UInt8>
+    /// Where the content octets start (an index of the input). One slice, not two: an element is
+    /// copied and destroyed on every step of a walk, and each slice is a reference count.
+    @usableFromInline let contentStart: Int
 
-    @inlinable public init(tag: DERTag, encoded: ArraySlice<UInt8>, content: ArraySlice<UInt8>) {
+    /// The content octets.
+    @inlinable public var content: ArraySlice<UInt8> { encoded[contentStart...] }
+
+    @inlinable public init(tag: DERTag, encoded: ArraySlice<UInt8>, contentStart: Int) {
         self.tag = tag
         self.encoded = encoded
-        self.content = content
+        self.contentStart = contentStart
     }
 
     /// Where this element starts in the input.

@@ -74,7 +74,7 @@ public struct DERReader: Sendable {
         let element = DERElement(
             tag: DERTag(rawValue: h.tag),
             encoded: base[position..<h.contentEnd],
-            content: base[h.contentStart..<h.contentEnd])
+            contentStart: h.contentStart)
         position = h.contentEnd
         return element
     }

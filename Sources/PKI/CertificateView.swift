@@ -1,8 +1,10 @@
 import DER
 
 /// An X.509 certificate (RFC 5280) read in place by our DER reader: the fields estbench checks,
-/// as slices of the input — no OpenSSL parsing, no copies.
-public struct CertificateView: Sendable {
+/// as slices of the input — no OpenSSL parsing, no copies. A class: a response check hands one
+/// certificate through several layers, and a struct of eleven slices cost eleven reference counts
+/// per copy (the keep-alive profile's largest item of our own).
+public final class CertificateView: Sendable {
     public let encoded: ArraySlice<UInt8>
     public let tbs: ArraySlice<UInt8>
     /// 0 for v1, 2 for v3.
@@ -18,7 +20,7 @@ public struct CertificateView: Sendable {
     public let signatureAlgorithm: ArraySlice<UInt8>
     public let signature: ArraySlice<UInt8>
 
-    public init(der: ArraySlice<UInt8>) throws(DERError) {
+    public convenience init(der: ArraySlice<UInt8>) throws(DERError) {
         let certificate = try DERReader.single(der)
         try self.init(element: certificate)
     }

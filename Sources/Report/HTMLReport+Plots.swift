@@ -78,10 +78,19 @@ extension HTMLReport {
     /// A percentile as text with the digits that matter ("99.9", "99.9875", "100").
     static func percentText(_ fraction: Double) -> String {
         if fraction >= 1 { return "100" }
-        var text = String(format: "%.4f", locale: Locale(identifier: "en_US_POSIX"), fraction * 100)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        // Four decimals, rounded, trailing zeros dropped — by integer arithmetic: a formatter with a
+        // locale per point cost more than the run itself on a histogram with thousands of values.
+        let tenThousandths = UInt64((max(0, fraction) * 1_000_000).rounded())
+        let whole = tenThousandths / 10_000
+        var decimals = tenThousandths % 10_000
+        if decimals == 0 { return "\(whole)" }
+        var width = 4
+        while decimals % 10 == 0 {
+            decimals /= 10
+            width -= 1
+        }
+        let digits = String(decimals)
+        return "\(whole)." + String(repeating: "0", count: width - digits.count) + digits
     }
 
     func percentileSection() -> String {

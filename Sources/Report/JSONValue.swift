@@ -22,33 +22,46 @@ public enum JSONValue: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
+        // Scalars first: most of a result.json is numbers (histogram arrays), and every failed
+        // attempt throws a DecodingError that builds its coding path — asking for an array and an
+        // object first made reading a 15,000-operation run's results cost more than the run.
+        // Numbers before Bool is safe: the JSON decoder keeps them apart (`true` is not 1).
+        if let value = try? decoder.singleValueContainer() {
+            if value.decodeNil() {
+                self = .null
+                return
+            }
+            if let unsigned = try? value.decode(UInt64.self) {
+                self = .unsigned(unsigned)
+                return
+            }
+            if let signed = try? value.decode(Int64.self) {
+                self = .signed(signed)
+                return
+            }
+            if let double = try? value.decode(Double.self) {
+                self = .double(double)
+                return
+            }
+            if let bool = try? value.decode(Bool.self) {
+                self = .bool(bool)
+                return
+            }
+            if let string = try? value.decode(String.self) {
+                self = .string(string)
+                return
+            }
+        }
         if var array = try? decoder.unkeyedContainer() {
             var items: [JSONValue] = []
             while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
             self = .array(items)
             return
         }
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [String: JSONValue] = [:]
-            for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
-            self = .object(members)
-            return
-        }
-        let value = try decoder.singleValueContainer()
-        // Order matters: Bool before numbers, exact integers before Double.
-        if value.decodeNil() {
-            self = .null
-        } else if let bool = try? value.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let unsigned = try? value.decode(UInt64.self) {
-            self = .unsigned(unsigned)
-        } else if let signed = try? value.decode(Int64.self) {
-            self = .signed(signed)
-        } else if let double = try? value.decode(Double.self) {
-            self = .double(double)
-        } else {
-            self = .string(try value.decode(String.self))
-        }
+        let object = try decoder.container(keyedBy: AnyKey.self)
+        var members: [String: JSONValue] = [:]
+        for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+        self = .object(members)
     }
 
     public func encode(to encoder: any Encoder) throws {
