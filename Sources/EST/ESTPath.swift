@@ -30,6 +30,41 @@ public struct ESTPath: Sendable, Equatable {
 
     /// Parses a request target (a query string, if any, is ignored).
     public init(target: String) throws(ParseError) {
+        var text = target
+        // An ASCII target is read as bytes (the server parses one per request); any other goes
+        // through Characters, whose grapheme and canonical-equivalence rules bytes do not follow.
+        if let parsed = text.withUTF8({ $0.allSatisfy { $0 < 0x80 } ? Self.parseASCII($0) : nil }) {
+            self = try parsed.get()
+            return
+        }
+        try self.init(characters: target)
+    }
+
+    private static let prefixBytes = Array(prefix.utf8)
+
+    /// The same rules as `init(characters:)`, on the bytes of an ASCII target.
+    private static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<ESTPath, ParseError> {
+        let path = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count)])
+        func text(_ part: UnsafeBufferPointer<UInt8>.SubSequence) -> String { String(decoding: part, as: UTF8.self) }
+        guard path.starts(with: prefixBytes) else { return .failure(.notEST(text(path[...]))) }
+        let rest = path[prefixBytes.count...]
+        var operationText = rest
+        var label: String?
+        if let slash = rest.firstIndex(of: UInt8(ascii: "/")) {
+            operationText = rest[(slash + 1)...]
+            guard !operationText.contains(UInt8(ascii: "/")) else { return .failure(.notEST(text(path[...]))) }
+            let labelBytes = rest[..<slash]
+            guard !labelBytes.isEmpty, labelBytes.allSatisfy(isLabelByte) else { return .failure(.badLabel(text(labelBytes))) }
+            label = text(labelBytes)
+        }
+        guard let operation = ESTOperation.allCases.first(where: { $0.rawValue.utf8.elementsEqual(operationText) }) else {
+            return .failure(.unknownOperation(text(operationText)))
+        }
+        return .success(ESTPath(label: label, operation: operation))
+    }
+
+    /// Parses any target by Characters.
+    init(characters target: String) throws(ParseError) {
         var path = Substring(target)
         if let q = path.firstIndex(of: "?") { path = path[..<q] }
         guard path.hasPrefix(Self.prefix) else { throw .notEST(String(path)) }

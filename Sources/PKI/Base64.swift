@@ -34,49 +34,84 @@ public enum Base64 {
         bytes.withUnsafeBufferPointer { encodeCore($0, lineLength: lineLength) }
     }
 
+    /// Per 12 bits of input: its two symbols, stored as they lie in memory (first symbol first).
+    static let pairTable: [UInt16] = (0..<4096).map { v in
+        (UInt16(alphabet[v >> 6]) | UInt16(alphabet[v & 63]) << 8).littleEndian
+    }
+
     /// The encoder over contiguous bytes: writes straight into the result's storage.
     static func encodeCore(_ input: UnsafeBufferPointer<UInt8>, lineLength: Int) -> [UInt8] {
         let symbols = (input.count + 2) / 3 * 4
         let newlines = lineLength > 0 ? (symbols + lineLength - 1) / lineLength : 0
-        return alphabet.withUnsafeBufferPointer { a in
-            [UInt8](unsafeUninitializedCapacity: symbols + newlines) { out, count in
-                var o = 0
-                var column = 0
-                @inline(__always) func put(_ c: UInt8) {
-                    out[o] = c
-                    o += 1
-                    column += 1
-                    if column == lineLength {
+        guard symbols > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: symbols + newlines) { out, count in
+            count = encode(input, lineLength: lineLength, into: out)
+        }
+    }
+
+    /// Writes the encoding of `input` into `out` (room for every symbol and newline); returns its length.
+    /// Whole quanta go two symbols per table lookup, a line at a time when lines hold whole quanta
+    /// (64 and 76 columns do); odd line lengths and the last partial quantum go a symbol at a time.
+    private static func encode(_ input: UnsafeBufferPointer<UInt8>, lineLength: Int,
+                               into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let n = input.count
+        var i = 0
+        var o = 0
+        var column = 0
+        let raw = UnsafeMutableRawPointer(out.baseAddress!)
+        if lineLength % 4 == 0 {
+            let quantaPerLine = lineLength == 0 ? Int.max : lineLength / 4
+            pairTable.withUnsafeBufferPointer { pairs in
+                var line = 0
+                while i + 3 <= n {
+                    let v = Int(input[i]) << 16 | Int(input[i + 1]) << 8 | Int(input[i + 2])
+                    raw.storeBytes(of: pairs[v >> 12], toByteOffset: o, as: UInt16.self)
+                    raw.storeBytes(of: pairs[v & 0xFFF], toByteOffset: o + 2, as: UInt16.self)
+                    i += 3
+                    o += 4
+                    line += 1
+                    if line == quantaPerLine {
                         out[o] = 0x0A
                         o += 1
-                        column = 0
+                        line = 0
                     }
                 }
-                var i = 0
-                let n = input.count
-                while i + 3 <= n {
-                    let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                    put(a[Int(v >> 18 & 63)])
-                    put(a[Int(v >> 12 & 63)])
-                    put(a[Int(v >> 6 & 63)])
-                    put(a[Int(v & 63)])
-                    i += 3
-                }
-                let rest = n - i
-                if rest > 0 {
-                    let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-                    put(a[Int(v >> 18 & 63)])
-                    put(a[Int(v >> 12 & 63)])
-                    put(rest == 2 ? a[Int(v >> 6 & 63)] : 0x3D)
-                    put(0x3D)
-                }
-                if lineLength > 0 && column > 0 {
-                    out[o] = 0x0A
-                    o += 1
-                }
-                count = o
+                column = lineLength == 0 ? 0 : line * 4
             }
         }
+        alphabet.withUnsafeBufferPointer { a in
+            @inline(__always) func put(_ c: UInt8) {
+                out[o] = c
+                o += 1
+                column += 1
+                if column == lineLength {
+                    out[o] = 0x0A
+                    o += 1
+                    column = 0
+                }
+            }
+            while i + 3 <= n {
+                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                put(a[Int(v >> 18 & 63)])
+                put(a[Int(v >> 12 & 63)])
+                put(a[Int(v >> 6 & 63)])
+                put(a[Int(v & 63)])
+                i += 3
+            }
+            let rest = n - i
+            if rest > 0 {
+                let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                put(a[Int(v >> 18 & 63)])
+                put(a[Int(v >> 12 & 63)])
+                put(rest == 2 ? a[Int(v >> 6 & 63)] : 0x3D)
+                put(0x3D)
+            }
+        }
+        if lineLength > 0 && column > 0 {
+            out[o] = 0x0A
+            o += 1
+        }
+        return o
     }
 
     public static func encodeString(_ bytes: some Collection<UInt8>, lineLength: Int = 64) -> String {

@@ -169,7 +169,8 @@ final class ServerConnection: TLSConnectionDelegate {
             authorization: headers.value(named: "authorization"),
             body: parser.body,
             clientCertificate: tls.session.peerCertificate,
-            channelBinding: tls.session.channelBinding)
+            // An HKDF export per request: made only when the service will check it.
+            channelBinding: worker.service.configuration.requireChannelBinding ? tls.session.channelBinding : nil)
         var waitNs: UInt64 = 0
         var response: ServerResponse
         switch worker.capacity?.admit(nowNs: MonotonicTime.nowNs()) ?? .now {

@@ -11,5 +11,6 @@ struct ServerRequest {
     let body: [UInt8]
     /// The client's TLS certificate (DER), when it presented one.
     let clientCertificate: [UInt8]?
+    /// This connection's channel binding; nil unless the server requires it (`requireChannelBinding`).
     let channelBinding: ChannelBinding?
 }

@@ -1,5 +1,6 @@
 @testable import PKI
 import DER
+import Foundation
 import XCTest
 
 final class Base64Tests: XCTestCase {
@@ -71,5 +72,27 @@ extension Base64Tests {
         // The generic entry point (not contiguous) encodes and decodes like the array one.
         let bytes: [UInt8] = Array(0...200)
         XCTAssertEqual(Base64.encode(bytes.lazy.map { $0 }, lineLength: 64), Base64.encode(bytes, lineLength: 64))
+    }
+}
+
+extension Base64Tests {
+    /// The encoder against Foundation's: unwrapped, and wrapped at lines of whole quanta (the
+    /// two-symbols-per-lookup path) and of odd lengths (a symbol at a time), around line ends.
+    func testEncodingMatchesFoundationAtEveryWrapping() {
+        var rng = SplitMix64(seed: 29)
+        for length in [0, 1, 2, 3, 45, 46, 47, 48, 49, 50, 95, 96, 97, 1_000, 1_333] {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let reference = Data(bytes).base64EncodedString()
+            XCTAssertEqual(Base64.encodeString(bytes, lineLength: 0), reference, "length \(length)")
+            for lineLength in [1, 3, 4, 5, 8, 64, 76] {
+                var wrapped = ""
+                var rest = Substring(reference)
+                while !rest.isEmpty {
+                    wrapped += rest.prefix(lineLength) + "\n"
+                    rest = rest.dropFirst(lineLength)
+                }
+                XCTAssertEqual(Base64.encodeString(bytes, lineLength: lineLength), wrapped, "length \(length), lines of \(lineLength)")
+            }
+        }
     }
 }

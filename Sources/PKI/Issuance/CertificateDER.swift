@@ -21,15 +21,31 @@ enum CertificateDER {
                           notBefore: DERTime, notAfter: DERTime, subject: ArraySlice<UInt8>,
                           publicKeyInfo: ArraySlice<UInt8>, to w: inout DERWriter,
                           extensions: (inout DERWriter) -> Void) {
+        var middle = DERWriter(capacity: algorithm.count + issuer.count + 40)
+        appendIssuerAndValidity(algorithm: algorithm, issuer: issuer, notBefore: notBefore, notAfter: notAfter, to: &middle)
+        appendTBS(serial: &serial, issuerAndValidity: middle.bytes, subject: subject, publicKeyInfo: publicKeyInfo,
+                  to: &w, extensions: extensions)
+    }
+
+    /// The TBSCertificate fields between the serial number and the subject — signature algorithm,
+    /// issuer, validity — which an issuer encodes once and reuses while the validity stands.
+    static func appendIssuerAndValidity(algorithm: [UInt8], issuer: ArraySlice<UInt8>, notBefore: DERTime, notAfter: DERTime,
+                                        to w: inout DERWriter) {
+        w.appendEncoded(algorithm)
+        w.appendEncoded(issuer)
+        w.sequence { v in
+            v.x509Time(notBefore)
+            v.x509Time(notAfter)
+        }
+    }
+
+    /// TBSCertificate around fields `appendIssuerAndValidity` wrote.
+    static func appendTBS(serial: inout SerialNumberGenerator, issuerAndValidity: [UInt8], subject: ArraySlice<UInt8>,
+                          publicKeyInfo: ArraySlice<UInt8>, to w: inout DERWriter, extensions: (inout DERWriter) -> Void) {
         w.sequence { t in
             t.appendEncoded(version3)
             serial.append(to: &t)
-            t.appendEncoded(algorithm)
-            t.appendEncoded(issuer)
-            t.sequence { v in
-                v.x509Time(notBefore)
-                v.x509Time(notAfter)
-            }
+            t.appendEncoded(issuerAndValidity)
             t.appendEncoded(subject)
             t.appendEncoded(publicKeyInfo)
             t.explicit(3) { $0.sequence(extensions) }

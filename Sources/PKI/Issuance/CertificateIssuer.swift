@@ -23,8 +23,8 @@ public final class CertificateIssuer {
     private var tbs = DERWriter(capacity: 2048)
     private var output = DERWriter(capacity: 4096)
     private var validityComputedAt = Int.min
-    private var notBefore = DERTime(year: 1970, month: 1, day: 1)
-    private var notAfter = DERTime(year: 1970, month: 1, day: 1)
+    /// Signature algorithm, issuer and validity as the TBSCertificate holds them, re-encoded once per second.
+    private var issuerAndValidity: [UInt8] = []
 
     static let backdateSeconds = 300
 
@@ -96,8 +96,7 @@ public final class CertificateIssuer {
 
         tbs.removeAll()
         let leading = key.keyType.isRSA ? leadingExtensionsRSA : leadingExtensions
-        CertificateDER.appendTBS(serial: &serials, algorithm: algorithm, issuer: issuerName,
-                                 notBefore: notBefore, notAfter: notAfter, subject: subject ?? csr.subject,
+        CertificateDER.appendTBS(serial: &serials, issuerAndValidity: issuerAndValidity, subject: subject ?? csr.subject,
                                  publicKeyInfo: csr.publicKeyInfo, to: &tbs) { e in
             e.appendEncoded(leading)
             if let subjectAltName { e.appendEncoded(subjectAltName) }
@@ -138,13 +137,16 @@ public final class CertificateIssuer {
         return first < 0x80 ? 2 : 2 + Int(first & 0x7F)
     }
 
-    /// notBefore and notAfter, recomputed once per second.
+    /// notBefore and notAfter (with the algorithm and issuer before them), re-encoded once per second.
     private func updateValidity() {
         let now = time(nil)
         if now == validityComputedAt { return }
         validityComputedAt = now
-        notBefore = DERTime(unixSeconds: Int64(now - CertificateIssuer.backdateSeconds))
-        notAfter = DERTime(unixSeconds: Int64(now) + Int64(validityDays) * 86_400)
+        var w = DERWriter(capacity: algorithm.count + issuerName.count + 40)
+        CertificateDER.appendIssuerAndValidity(algorithm: algorithm, issuer: issuerName,
+                                               notBefore: DERTime(unixSeconds: Int64(now - CertificateIssuer.backdateSeconds)),
+                                               notAfter: DERTime(unixSeconds: Int64(now) + Int64(validityDays) * 86_400), to: &w)
+        issuerAndValidity = w.bytes
     }
 
     /// The subjectAltName Extension of the CSR's extensionRequest, verbatim; found without allocating.
