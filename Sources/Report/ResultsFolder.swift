@@ -172,8 +172,14 @@ public struct ResultsFolder: Sendable {
     /// temporary file, leaves any earlier `name` as it was, and names `name` with errno's text and
     /// symbol ("no space left on device (ENOSPC)"; the call too when it was not the write).
     func writeAtomically(_ data: Data, name: String) throws(ReportError) {
-        let final = url.appendingPathComponent(name).path
-        let partial = url.appendingPathComponent("." + name + ".partial").path
+        try Self.writeAtomically(data, to: url.appendingPathComponent(name))
+    }
+
+    /// The same write sequence for a file anywhere (`report --out`, `compare --html`): a temporary
+    /// `.<name>.partial` beside it, fsync, rename; errors name the file, errno's text and symbol.
+    public static func writeAtomically(_ data: Data, to file: URL) throws(ReportError) {
+        let final = file.path
+        let partial = file.deletingLastPathComponent().appendingPathComponent("." + file.lastPathComponent + ".partial").path
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         try Self.check(fd, "open", final)
         var failure: ReportError?

@@ -110,9 +110,9 @@ struct CompareCommand: ParsableCommand {
         }
         if let html {
             do {
-                try Data(comparison.html(gates: gates).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+                try ResultsFolder.writeAtomically(Data(comparison.html(gates: gates).utf8), to: URL(fileURLWithPath: html))
             } catch {
-                throw CLIError(message: "\(html): cannot write: \(error.localizedDescription)", exitCode: RunExit.unmeasurable)
+                throw CLIError(message: "\(error)", exitCode: RunExit.unmeasurable)
             }
             Console.error("compare: \(html)")
         }

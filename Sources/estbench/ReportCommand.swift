@@ -34,9 +34,9 @@ struct ReportCommand: ParsableCommand {
         let target = out.map { URL(fileURLWithPath: $0) }
             ?? (folders.count == 1 ? folders[0].appendingPathComponent(ResultsFolder.reportFile) : URL(fileURLWithPath: ResultsFolder.reportFile))
         do {
-            try Data(HTMLReport(runs: runs).html().utf8).write(to: target, options: .atomic)
+            try ResultsFolder.writeAtomically(Data(HTMLReport(runs: runs).html().utf8), to: target)
         } catch {
-            throw CLIError.failed("\(target.path): cannot write: \(error.localizedDescription)")
+            throw CLIError.failed("\(error)")
         }
         Console.out("report: \(target.path) (\(runs.count) run\(runs.count == 1 ? "" : "s"))")
     }
