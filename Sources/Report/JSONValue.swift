@@ -21,33 +21,33 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// A Decoder cannot say what kind of value is next, so kinds are tried in turn, and each miss builds
+    /// and throws away a DecodingError (coding path and message): the most frequent kinds go first —
+    /// non-negative integers (most of result.json), strings, objects, arrays — then the rare ones.
+    /// JSONDecoder keeps booleans, numbers and strings apart, so the order changes only the cost;
+    /// exact integers still come before Double.
     public init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
-            self = .array(items)
-            return
-        }
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() {
+            self = .null
+        } else if let unsigned = try? value.decode(UInt64.self) {
+            self = .unsigned(unsigned)
+        } else if let string = try? value.decode(String.self) {
+            self = .string(string)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
             var members: [String: JSONValue] = [:]
             for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
             self = .object(members)
-            return
-        }
-        let value = try decoder.singleValueContainer()
-        // Order matters: Bool before numbers, exact integers before Double.
-        if value.decodeNil() {
-            self = .null
+        } else if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
         } else if let bool = try? value.decode(Bool.self) {
             self = .bool(bool)
-        } else if let unsigned = try? value.decode(UInt64.self) {
-            self = .unsigned(unsigned)
         } else if let signed = try? value.decode(Int64.self) {
             self = .signed(signed)
-        } else if let double = try? value.decode(Double.self) {
-            self = .double(double)
         } else {
-            self = .string(try value.decode(String.self))
+            self = .double(try value.decode(Double.self))
         }
     }
 
