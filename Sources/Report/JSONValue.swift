@@ -21,47 +21,34 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// A Decoder cannot say what kind of value is next, so kinds are tried in turn, and each miss builds
+    /// and throws away a DecodingError (coding path and message): the most frequent kinds go first —
+    /// non-negative integers (most of result.json), strings, objects, arrays — then the rare ones.
+    /// JSONDecoder keeps booleans, numbers and strings apart, so the order changes only the cost;
+    /// exact integers still come before Double.
     public init(from decoder: any Decoder) throws {
-        // Scalars first: most of a result.json is numbers (histogram arrays), and every failed
-        // attempt throws a DecodingError that builds its coding path — asking for an array and an
-        // object first made reading a 15,000-operation run's results cost more than the run.
-        // Numbers before Bool is safe: the JSON decoder keeps them apart (`true` is not 1).
-        if let value = try? decoder.singleValueContainer() {
-            if value.decodeNil() {
-                self = .null
-                return
-            }
-            if let unsigned = try? value.decode(UInt64.self) {
-                self = .unsigned(unsigned)
-                return
-            }
-            if let signed = try? value.decode(Int64.self) {
-                self = .signed(signed)
-                return
-            }
-            if let double = try? value.decode(Double.self) {
-                self = .double(double)
-                return
-            }
-            if let bool = try? value.decode(Bool.self) {
-                self = .bool(bool)
-                return
-            }
-            if let string = try? value.decode(String.self) {
-                self = .string(string)
-                return
-            }
-        }
-        if var array = try? decoder.unkeyedContainer() {
+        let value = try decoder.singleValueContainer()
+        if value.decodeNil() {
+            self = .null
+        } else if let unsigned = try? value.decode(UInt64.self) {
+            self = .unsigned(unsigned)
+        } else if let string = try? value.decode(String.self) {
+            self = .string(string)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var members: [String: JSONValue] = [:]
+            for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(members)
+        } else if var array = try? decoder.unkeyedContainer() {
             var items: [JSONValue] = []
             while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
             self = .array(items)
-            return
+        } else if let bool = try? value.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let signed = try? value.decode(Int64.self) {
+            self = .signed(signed)
+        } else {
+            self = .double(try value.decode(Double.self))
         }
-        let object = try decoder.container(keyedBy: AnyKey.self)
-        var members: [String: JSONValue] = [:]
-        for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
-        self = .object(members)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -29,10 +29,12 @@ public indirect enum ProfileNode: Sendable, Equatable {
             throw .malformedYAML(line: nil, column: nil, reason: "\(error)")
         }
         guard let composed else { return .null }
-        return ProfileNode(composed)
+        return try ProfileNode(composed)
     }
 
-    init(_ node: Node) {
+    /// Mapping keys must be scalars: every key a profile knows is a word, and a sequence or mapping
+    /// used as a key (`? [a, b]`, `{a: 1}: x`) is refused with its place rather than turned into text.
+    init(_ node: Node) throws(ProfileError) {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
@@ -41,11 +43,18 @@ public indirect enum ProfileNode: Sendable, Equatable {
                 self = .scalar(scalar.string)
             }
         case .mapping(let mapping):
-            self = .mapping(mapping.map { pair in
-                Entry(key: pair.key.string ?? "\(pair.key)", value: ProfileNode(pair.value))
-            })
+            var entries: [Entry] = []
+            entries.reserveCapacity(mapping.count)
+            for (key, value) in mapping {
+                guard case .scalar(let scalar) = key else { throw Self.nonScalarKey(key) }
+                entries.append(Entry(key: scalar.string, value: try ProfileNode(value)))
+            }
+            self = .mapping(entries)
         case .sequence(let sequence):
-            self = .sequence(sequence.map { ProfileNode($0) })
+            var items: [ProfileNode] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence { items.append(try ProfileNode(item)) }
+            self = .sequence(items)
         }
     }
 
@@ -63,6 +72,12 @@ public indirect enum ProfileNode: Sendable, Equatable {
     public subscript(key: String) -> ProfileNode? {
         guard case .mapping(let entries) = self else { return nil }
         return entries.first { $0.key == key }?.value
+    }
+
+    private static func nonScalarKey(_ key: Node) -> ProfileError {
+        let kind = if case .mapping = key { "a mapping" } else { "a sequence" }
+        return .malformedYAML(line: key.mark?.line, column: key.mark?.column,
+                              reason: "a mapping key must be a word or a quoted string, got \(kind)")
     }
 
     private static func malformed(_ error: YamlError) -> ProfileError {

@@ -83,6 +83,19 @@ final class RunResultTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue(parsing: "{nope"))
     }
 
+    /// Every kind in every position (JSONValue tries kinds in turn: a look-alike must not win).
+    func testJSONValueTellsLookAlikesApart() throws {
+        let text = #"[0, false, "", "1", "true", "null", null, {}, [], [[2]], {"a": {"b": [false, -0.5]}}, -9223372036854775808, 18446744073709551616]"#
+        let value = try JSONValue(parsing: text)
+        XCTAssertEqual(value, .array([
+            .unsigned(0), .bool(false), .string(""), .string("1"), .string("true"), .string("null"), .null,
+            .object([:]), .array([]), .array([.array([.unsigned(2)])]),
+            .object(["a": .object(["b": .array([.bool(false), .double(-0.5)])])]),
+            .signed(.min), .double(18446744073709551616),
+        ]))
+        XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value)), value)
+    }
+
     func testCPUModelComesFromTheFirstModelNameLine() {
         let cpuinfo = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n\nprocessor\t: 1\nmodel name\t: other\n"
         XCTAssertEqual(RunEnvironment.cpuModel(cpuinfo: cpuinfo), "Intel(R) Xeon(R) CPU @ 2.20GHz")

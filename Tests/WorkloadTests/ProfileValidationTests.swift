@@ -178,6 +178,24 @@ final class ProfileValidationTests: XCTestCase {
             "expected a mapping with fields target, devices, lifecycle, connection, load, maxNewConnectionsPerSecond, warmupSeconds, stop, timeoutsMs, onAccepted202, channelBinding, seed, thresholds, abort, signatureChecks, sourceAddresses, got null")])
     }
 
+    /// A sequence or mapping used as a key is refused where it stands (it used to become a key made of
+    /// the parser's debug dump, reported as an unknown field).
+    func testNonScalarMappingKeyIsMalformed() {
+        let cases: [(yaml: String, line: Int, column: Int, kind: String)] = [
+            ("devices:\n  ? [count, 1]\n  : 2\n", 2, 5, "a sequence"),
+            ("{count: 1}: 2\n", 1, 1, "a mapping"),
+            ("lifecycle:\n  - {op: simpleenroll, ? {x: 1} : y}\n", 2, 26, "a mapping"),
+        ]
+        for item in cases {
+            XCTAssertThrowsError(try RunPlan.load(yaml: item.yaml, name: "bad")) { error in
+                XCTAssertEqual(error as? ProfileError, .malformedYAML(line: item.line, column: item.column,
+                    reason: "a mapping key must be a word or a quoted string, got \(item.kind)"), item.yaml)
+            }
+        }
+        XCTAssertEqual(ProfileError.malformedYAML(line: 1, column: 1, reason: "a mapping key must be a word or a quoted string, got a mapping").description,
+                       "profile is not valid YAML: line 1, column 1: a mapping key must be a word or a quoted string, got a mapping")
+    }
+
     func testErrorDescriptionListsOneIssuePerLine() {
         let error = ProfileError.invalid([issue("a", "x"), issue("b[1].c", "y")])
         XCTAssertEqual(error.description, "a: x\nb[1].c: y")
