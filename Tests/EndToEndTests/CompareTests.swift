@@ -3,7 +3,7 @@ import XCTest
 
 /// `estbench compare` calibrated on real runs against `estbench serve`: an A/A comparison (one server,
 /// BASE and HEAD interleaved, 5 runs each) flags few rows; an A/B comparison against a server adding
-/// 2 ms to every simpleenroll finds the shift. Each run is 1.5 s of one device in the closed model.
+/// 25 ms to every simpleenroll finds the shift. Each run is 1.5 s of one device in the closed model.
 final class CompareTests: XCTestCase {
     /// One device, no think time, a new connection per operation (so connect and TLS are sampled
     /// hundreds of times per run, not once): nothing queues, so a server delay shows undiluted.
@@ -74,13 +74,13 @@ final class CompareTests: XCTestCase {
         }
     }
 
-    /// HEAD adds 2 ms to every simpleenroll (libuv's millisecond timer: 2–3 ms in practice): p50 is worse,
-    /// its interval excludes 0, and the delta is within 1 ms of the shift measured straight from the
-    /// runs' own p50s; the gate fails (exit 1).
-    func testABComparisonFindsTwoMilliseconds() throws {
+    /// HEAD adds 25 ms to every simpleenroll: p50 is worse, its interval excludes 0, and the delta is
+    /// within 5 ms of the shift measured straight from the runs' own p50s; the gate fails (exit 1). The
+    /// shift is large against a loaded machine's noise (2 ms was lost in it under AddressSanitizer).
+    func testABComparisonFindsTheServersAddedDelay() throws {
         let base = try ServeProcess()
         defer { base.stop() }
-        let head = try ServeProcess(["--fault", "simpleenroll:delay:2=1"])
+        let head = try ServeProcess(["--fault", "simpleenroll:delay:25=1"])
         defer { head.stop() }
         let r = try compareRun(base: base, head: head, extra: ["--fail-on", "simpleenroll.p50:+10%", "--fail-on", "errorRate:+0.01"])
         XCTAssertEqual(r.status, 1, r.text)
@@ -104,8 +104,8 @@ final class CompareTests: XCTestCase {
             return values.reduce(0, +) / Double(values.count)
         }
         let direct = try meanP50("head") - meanP50("base")
-        XCTAssertGreaterThan(direct, 1.5, r.text)
-        XCTAssertEqual(delta, direct, accuracy: 1.0, r.text)
+        XCTAssertGreaterThan(direct, 15, r.text)
+        XCTAssertEqual(delta, direct, accuracy: 5.0, r.text)
         let gates = r.json["gates"] as? [[String: Any]] ?? []
         XCTAssertEqual((gates.first?["failed"] as? [String]), ["simpleenroll.p50"], r.text)
         XCTAssertEqual((gates.last?["failed"] as? [String])?.count, 0, r.text)
