@@ -6,18 +6,26 @@ import XCTest
 /// the run carries on through the outage, counts each failure with its reason, recovers once the
 /// server is back, and ends by itself with its results written.
 final class RunTargetDiesTests: XCTestCase {
-    func testRunOutlivesAKilledAndRestartedTarget() throws {
+    /// A run against a fresh `estbench serve`: 4 devices, cacerts then simpleenroll, `abort` as given.
+    struct Launched {
+        let dir: URL
+        let ca: String
+        var server: ServeProcess
+        let results: URL
+        let process: Process
+        let output: ProcessOutput
+        let started: Date
+    }
+
+    func launch(abort: String, durationSeconds: Int) throws -> Launched {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-dies-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let ca = dir.appendingPathComponent("ca").path
-        var server = try ServeProcess(caDirectory: ca)
-        defer { server.stop() }
-        let port = server.port
+        let server = try ServeProcess(caDirectory: ca)
         let profile = dir.appendingPathComponent("p.yaml").path
         try """
         target:
-          url: https://127.0.0.1:\(port)
+          url: https://127.0.0.1:\(server.port)
           caBundle: \(server.bundle)
         devices:
           count: 4
@@ -28,9 +36,9 @@ final class RunTargetDiesTests: XCTestCase {
           closed:
             devices: 4
             thinkTimeMs: 20
-        abort: off
+        \(abort)
         stop:
-          durationSeconds: 16
+          durationSeconds: \(durationSeconds)
         """.write(toFile: profile, atomically: true, encoding: .utf8)
         let results = dir.appendingPathComponent("results")
         let process = Process()
@@ -39,18 +47,27 @@ final class RunTargetDiesTests: XCTestCase {
         let output = ProcessOutput(process)
         try process.run()
         terminateAfterDeadline(process, seconds: 120)
-        defer { if process.isRunning { process.terminate() } }
         let started = Date()
-
-        // Killed once the run has measured successes (the piped progress line, every 5 s) ...
+        // Killed only once the run has measured successes (the piped progress line, every 5 s).
         try output.waitForLine(on: .stderr, "progress line with completed operations and no errors") {
             (progressOperations($0) ?? 0) > 0 && $0.contains(" 0 errors")
         }
-        server.kill9()
+        return Launched(dir: dir, ca: ca, server: server, results: results, process: process, output: output, started: started)
+    }
+
+    func testRunOutlivesAKilledAndRestartedTarget() throws {
+        var run = try launch(abort: "abort: off", durationSeconds: 16)
+        defer {
+            run.server.stop()
+            if run.process.isRunning { run.process.terminate() }
+            try? FileManager.default.removeItem(at: run.dir)
+        }
+        let (process, output, started, results, port, ca) = (run.process, run.output, run.started, run.results, run.server.port, run.ca)
+        run.server.kill9()
         let killedAt = Date().timeIntervalSince(started)
-        // ... and back on the same port and CA after 2 s.
+        // Back on the same port and CA after 2 s.
         Thread.sleep(forTimeInterval: 2)
-        server = try ServeProcess(port: port, caDirectory: ca)
+        run.server = try ServeProcess(port: port, caDirectory: ca)
         let restartedAt = Date().timeIntervalSince(started)
 
         let (stdout, errors) = try output.waitForEnd(timeout: 90)
@@ -96,5 +113,31 @@ final class RunTargetDiesTests: XCTestCase {
         print("target-dies timeline: killed at \(String(format: "%.1f", killedAt)) s, restarted at \(String(format: "%.1f", restartedAt)) s; "
               + "successes per second \(okBySecond.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")); "
               + "connect errors \(connectErrors); reasons \(reasons)")
+    }
+
+    /// The same kill without a restart, the default abort rule in force: the run stops on its own once a
+    /// whole window failed to connect (not at its 60 s duration), says why, exits 3 (the target could
+    /// not be measured) and keeps what it measured before the kill.
+    func testAKilledTargetThatStaysDownAbortsTheRun() throws {
+        let run = try launch(abort: "", durationSeconds: 60)
+        defer {
+            run.server.stop()
+            if run.process.isRunning { run.process.terminate() }
+            try? FileManager.default.removeItem(at: run.dir)
+        }
+        run.server.kill9()
+        let (stdout, errors) = try run.output.waitForEnd(timeout: 90)
+        let text = String(decoding: stdout, as: UTF8.self) + errors
+        run.process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(run.started), 50, "ended by the abort rule, not the 60 s duration: " + text)
+        XCTAssertEqual(run.process.terminationStatus, 3, text)
+        XCTAssertTrue(text.contains("target unusable"), text)
+        let folder = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: run.results.path).first)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: run.results.appendingPathComponent(folder).appendingPathComponent("result.json"))) as? [String: Any])
+        let enroll = try XCTUnwrap(operation(json, "simpleenroll"))
+        let counters = try XCTUnwrap(enroll["counters"] as? [String: Int])
+        XCTAssertGreaterThan(counters["2xx"] ?? 0, 0, "what was measured before the kill is kept: \(counters)")
+        XCTAssertGreaterThan(counters["connect_error"] ?? 0, 0, "\(counters)")
     }
 }
