@@ -57,6 +57,7 @@ final class CLITests: XCTestCase {
             (["pool", "inspect", dir.appendingPathComponent("missing.pool").path], "cannot read pool file"),
             (["bench", "csr", "--rounds", "0"], "allowed: 1...100"),
             (["bench", "csr", "--key", "dsa"], "ed25519"),
+            (["bench", "csr", "--key", "p256", "--rsa-keygen"], "--rsa-keygen needs RSA in --key; allowed with: rsa2048, all"),
             (["bench", "calibrate", "--pairs", "0"], "--pairs 0 is out of range; allowed: 1...20"),
             (["bench", "calibrate", "--mode", "h3"], "keepalive"),
             (["serve", "--capacity", "0"], "capacity 0 is out of range; allowed: 1...1000000 requests per second"),
