@@ -16,14 +16,14 @@ enum BenchReport {
                         + "the ratio's interquartile range over the passes beside it")
             Console.out(Format.padded("key", 9) + Format.padded("case", 30) + Format.padded("ns/op", 12, right: true)
                         + Format.padded("ops/s", 12, right: true) + Format.padded("ratio", 9, right: true)
-                        + Format.padded("IQR", 14, right: true) + "  baseline")
+                        + Format.padded("IQR", 18, right: true) + "  baseline")
         }
         for r in rows {
             Console.out(Format.padded(r.keyType ?? "-", 9) + Format.padded(r.name, 30)
                         + Format.padded(Format.grouped(r.nsPerOp), 12, right: true)
                         + Format.padded(Format.grouped(r.opsPerSecond), 12, right: true)
                         + Format.padded(r.ratio.map { Format.fixed($0, 3) } ?? "1.000", 9, right: true)
-                        + Format.padded(r.ratioQuartiles.map { Format.fixed($0.low, 3) + "–" + Format.fixed($0.high, 3) } ?? "-", 14, right: true)
+                        + Format.padded(r.ratioQuartiles.map { Format.fixed($0.low, 3) + "–" + Format.fixed($0.high, 3) } ?? "-", 18, right: true)
                         + "  " + (r.baseline ?? "(baseline)"))
         }
     }

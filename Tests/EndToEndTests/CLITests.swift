@@ -57,6 +57,7 @@ final class CLITests: XCTestCase {
             (["pool", "inspect", dir.appendingPathComponent("missing.pool").path], "cannot read pool file"),
             (["bench", "csr", "--rounds", "0"], "allowed: 1...100"),
             (["bench", "csr", "--key", "dsa"], "ed25519"),
+            (["bench", "csr", "--key", "p256", "--rsa-keygen"], "--rsa-keygen needs RSA in --key; allowed with: rsa2048, all"),
             (["bench", "calibrate", "--pairs", "0"], "--pairs 0 is out of range; allowed: 1...20"),
             (["bench", "calibrate", "--mode", "h3"], "keepalive"),
             (["serve", "--capacity", "0"], "capacity 0 is out of range; allowed: 1...1000000 requests per second"),
@@ -97,9 +98,16 @@ final class CLITests: XCTestCase {
         let rows = document?["rows"] as? [[String: Any]] ?? []
         XCTAssertEqual(rows.map { $0["name"] as? String }, ["openssl-EVP_DecodeUpdate", "base64-decode", "openssl-d2i_PKCS7", "der-certs-only-match"])
         for row in rows {
-            for field in ["keyType", "opsPerSecond", "nsPerOp", "ratio", "baseline"] { XCTAssertNotNil(row[field], field) }
+            for field in ["keyType", "opsPerSecond", "nsPerOp", "ratio", "ratioP25", "ratioP75", "baseline"] { XCTAssertNotNil(row[field], field) }
             XCTAssertGreaterThan(row["opsPerSecond"] as? Double ?? 0, 0)
+            // The spread brackets the median (a baseline row: 1, 1, 1).
+            let p25 = row["ratioP25"] as? Double ?? -1, ratio = row["ratio"] as? Double ?? -1, p75 = row["ratioP75"] as? Double ?? -1
+            XCTAssertTrue(0 < p25 && p25 <= ratio && ratio <= p75, "\(p25) \(ratio) \(p75)")
         }
         XCTAssertEqual(rows.last?["baseline"] as? String, "openssl-d2i_PKCS7")
+        // Progress on standard error, stdout left to the document: a line as it starts, one as it ends.
+        let progress = r.stderr.split(separator: "\n")
+        XCTAssertEqual(progress.first, "bench pkcs7: p256 …", r.stderr)
+        XCTAssertTrue(progress.last?.hasPrefix("bench pkcs7: p256 done in ") == true, r.stderr)
     }
 }

@@ -9,12 +9,15 @@ import Glibc
 public typealias BenchmarkProgress = (_ done: Int, _ of: Int) -> Void
 
 public struct BenchmarkRunner {
-    /// A named operation; `body` runs it once (the index lets it vary per call).
+    /// A named operation; `body` runs it once (the index lets it vary per call). `sliceNs`, when
+    /// given, replaces the runner's slice for this case (an operation whose cost varies widely).
     public struct Case {
         public let name: String
+        public let sliceNs: UInt64?
         public let body: (Int) throws -> Void
-        public init(name: String, body: @escaping (Int) throws -> Void) {
+        public init(name: String, sliceNs: UInt64? = nil, body: @escaping (Int) throws -> Void) {
             self.name = name
+            self.sliceNs = sliceNs
             self.body = body
         }
     }
@@ -88,6 +91,7 @@ public struct BenchmarkRunner {
         for pass in 0..<passes {
             for k in cases.indices {
                 let c = (k + pass) % cases.count
+                let slice = cases[c].sliceNs ?? sliceNs
                 var ops = 0
                 let start = MonotonicTime.threadCPUNs()
                 var now = start
@@ -98,7 +102,7 @@ public struct BenchmarkRunner {
                     }
                     ops += batch[c]
                     now = MonotonicTime.threadCPUNs()
-                } while now - start < sliceNs
+                } while now - start < slice
                 samples[c].append(Double(now - start) / Double(ops))
             }
             progress?(pass + 1, passes)

@@ -29,7 +29,7 @@ public enum CertsOnlyBenchmark {
         guard try opensslDecode(body) == message, try Base64.decode(body) == message else {
             throw PKIError.invalidTemplate("base64 round trip")
         }
-        let samples = try BenchmarkRunner(rounds: rounds, progress: progress).run(decodeCases + cases)
+        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: 25_000_000, progress: progress).run(decodeCases + cases)
         precondition(sink != 0)
         return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0),
                 samples.row(2, keyType: "p256"), samples.row(3, keyType: "p256", baseline: 2)]

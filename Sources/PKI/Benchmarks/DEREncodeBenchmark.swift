@@ -36,7 +36,7 @@ public enum DEREncodeBenchmark {
                 sink &+= 1
             },
         ]
-        let samples = try BenchmarkRunner(rounds: rounds, progress: progress).run(cases)
+        let samples = try BenchmarkRunner(rounds: rounds, sliceNs: 25_000_000, progress: progress).run(cases)
         precondition(sink != 0)
         return [samples.row(0, keyType: "p256"), samples.row(1, keyType: "p256", baseline: 0),
                 samples.row(2, keyType: "p256", baseline: 0)]
