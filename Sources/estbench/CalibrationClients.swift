@@ -56,6 +56,11 @@ struct CalibrationClients {
         }
     }
 
+    /// h2load's TLS 1.3 cipher suites, in its order (nghttp2's default). OpenSSL's own order puts
+    /// AES-256-GCM-SHA384 first, which costs both sides a SHA-384 key schedule: estbench offers
+    /// h2load's list so that both negotiate the same suite.
+    static let h2loadSuites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256"]
+
     /// The estbench profile equivalent to `h2loadArguments(mode)`.
     func profile(_ mode: CalibrationMode) -> String {
         let devices = mode == .keepalive ? connections : requests
@@ -65,6 +70,7 @@ struct CalibrationClients {
           caBundle: \(server.bundle)
           tls:
             versions: {min: "1.3", max: "1.3"}
+            suites: [\(CalibrationClients.h2loadSuites.joined(separator: ", "))]
         devices:
           count: \(devices)
           keyType: p256
