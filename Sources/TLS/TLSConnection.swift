@@ -19,6 +19,9 @@ public final class TLSConnection {
 
     private var pendingPlaintext: [UInt8] = []
     private var failed = false
+    /// While the handshake-done delegate runs: writes leave their records in the session, and one flush
+    /// afterwards sends the last handshake flight and the first request in one TCP write.
+    private var corked = false
 
     public var connectStartNs: UInt64 { tcp.connectStartNs }
     public var connectedNs: UInt64 { tcp.connectedNs }
@@ -67,7 +70,7 @@ public final class TLSConnection {
             fail(.tls(e))
             return
         }
-        flush()
+        if !corked { flush() }
     }
 
     public func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
@@ -108,13 +111,15 @@ public final class TLSConnection {
                 return
             case .progress:
                 handshakeDoneNs = MonotonicTime.nowNs()
-                flush()
+                corked = true
                 delegate?.tlsConnectionDidHandshake(self)
                 if !pendingPlaintext.isEmpty {
                     let held = pendingPlaintext
                     pendingPlaintext = []
                     write(held)
                 }
+                corked = false
+                flush()
             }
         }
         // Keep reading until the session needs input: tickets and the response may both be buffered.
