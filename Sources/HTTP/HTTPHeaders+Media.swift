@@ -5,7 +5,12 @@ extension HTTPHeaders {
     /// `application/pkcs7-mime`.
     public func contentTypeMatches(_ mediaType: String) -> Bool {
         guard let i = firstIndex(named: "content-type") else { return false }
-        let s = spans[i]
+        return self.mediaType(at: i, matches: mediaType)
+    }
+
+    /// `contentTypeMatches` for the field at `index` (a Content-Type found by `firstIndex(named:)`).
+    public func mediaType(at index: Int, matches mediaType: String) -> Bool {
+        let s = spans[index]
         return storage.withUnsafeBufferPointer { buffer in
             var end = s.valueStart
             while end < s.valueEnd && buffer[end] != HTTPSyntax.semicolon { end += 1 }
@@ -25,7 +30,12 @@ extension HTTPHeaders {
     /// (e.g. a Content-Type parameter such as `smime-type=certs-only`).
     public func value(named name: String, containsIgnoringCase needle: String) -> Bool {
         guard let i = firstIndex(named: name) else { return false }
-        let s = spans[i]
+        return value(at: i, containsIgnoringCase: needle)
+    }
+
+    /// `value(named:containsIgnoringCase:)` for the field at `index`.
+    public func value(at index: Int, containsIgnoringCase needle: String) -> Bool {
+        let s = spans[index]
         var needle = needle
         return storage.withUnsafeBufferPointer { buffer in
             needle.withUTF8 { needle in
