@@ -85,7 +85,7 @@ public struct CertsOnly: Sendable {
             contentInfo = s.children(info)
             type = try contentInfo.read(.objectIdentifier)
         } catch { throw .der(error) }
-        guard OIDs.signedData.content.withUnsafeBytes({ $0.elementsEqual(s.content(type)) }) else {
+        guard OIDs.signedData.content.withUnsafeBytes({ DERElement.bytesEqual($0, s.content(type)) }) else {
             let element = DERElement(tag: type.tag, encoded: der[type.start + s.origin..<type.end + s.origin],
                                      contentStart: type.contentStart + s.origin)
             throw .notSignedData(contentType: (try? element.oid().description) ?? "(malformed OID)")
@@ -114,7 +114,7 @@ public struct CertsOnly: Sendable {
                 while let c = try? members.next() {
                     let spki: Range<Int>
                     do throws(DERError) { spki = try CertsOnly.publicKeyInfo(s, c) } catch { throw .malformedCertificate(index: index, error) }
-                    if UnsafeRawBufferPointer(key).elementsEqual(UnsafeRawBufferPointer(rebasing: s.bytes[spki])) {
+                    if DERElement.bytesEqual(UnsafeRawBufferPointer(key), UnsafeRawBufferPointer(rebasing: s.bytes[spki])) {
                         let encoded = der[c.start + s.origin..<c.end + s.origin]
                         do throws(DERError) { return (index, try CertificateView(der: encoded)) } catch {
                             throw .malformedCertificate(index: index, error)
