@@ -21,7 +21,7 @@ public struct DERScanner {
     @inlinable public var isAtEnd: Bool { position >= end }
 
     /// The next element; `.unexpectedEnd` when there is none.
-    @inlinable public mutating func read() throws(DERError) -> DERSpan {
+    @inlinable @inline(__always) public mutating func read() throws(DERError) -> DERSpan {
         let h = try DERHeader.parse(bytes, start: position, end: end, origin: origin)
         let span = DERSpan(tag: DERTag(rawValue: h.tag), start: position, contentStart: h.contentStart, end: h.contentEnd)
         position = h.contentEnd
@@ -35,7 +35,7 @@ public struct DERScanner {
     }
 
     /// The next element, which must carry `tag`.
-    @inlinable public mutating func read(_ tag: DERTag) throws(DERError) -> DERSpan {
+    @inlinable @inline(__always) public mutating func read(_ tag: DERTag) throws(DERError) -> DERSpan {
         let span = try read()
         try expect(span, tag)
         return span

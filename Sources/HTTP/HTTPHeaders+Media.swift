@@ -33,17 +33,20 @@ extension HTTPHeaders {
         return value(at: i, containsIgnoringCase: needle)
     }
 
-    /// `value(named:containsIgnoringCase:)` for the field at `index`.
+    /// `value(named:containsIgnoringCase:)` for the field at `index`: candidates found by their
+    /// first byte (either case) before the whole needle is compared.
     public func value(at index: Int, containsIgnoringCase needle: String) -> Bool {
         let s = spans[index]
         var needle = needle
         return storage.withUnsafeBufferPointer { buffer in
             needle.withUTF8 { needle in
                 guard let first = needle.first.map(HTTPSyntax.lowercased) else { return true }
+                let upper = first &- 0x61 < 26 ? first & ~0x20 : first
                 var start = s.valueStart
-                while start + needle.count <= s.valueEnd {
-                    if HTTPSyntax.lowercased(buffer[start]) == first,
-                       HTTPSyntax.equalsIgnoringCase(buffer, start, start + needle.count, needle) { return true }
+                let last = s.valueEnd - needle.count
+                while start <= last {
+                    let b = buffer[start]
+                    if (b == first || b == upper) && HTTPSyntax.equalsIgnoringCase(buffer, start, start + needle.count, needle) { return true }
                     start += 1
                 }
                 return false
