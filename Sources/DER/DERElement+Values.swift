@@ -22,22 +22,13 @@ extension DERElement {
     /// Checks minimal two's-complement form; returns the content octets.
     public func integerBytes(tag expected: DERTag = .integer) throws(DERError) -> ArraySlice<UInt8> {
         try expect(expected)
-        guard let first = content.first else { throw invalid("empty INTEGER") }
-        if content.count > 1 {
-            let second = content[content.startIndex + 1]
-            if (first == 0x00 && second & 0x80 == 0) || (first == 0xFF && second & 0x80 != 0) {
-                throw invalid("non-minimal INTEGER encoding")
-            }
-        }
+        try withContent { c throws(DERError) in try DERValue.checkInteger(c, offset: offset, tag: tag) }
         return content
     }
 
     public func integer(tag expected: DERTag = .integer) throws(DERError) -> Int {
-        let bytes = try integerBytes(tag: expected)
-        guard bytes.count <= 8 else { throw invalid("INTEGER does not fit in 64 bits") }
-        var value = Int(Int8(bitPattern: bytes.first!))
-        for b in bytes.dropFirst() { value = (value << 8) | Int(b) }
-        return value
+        try expect(expected)
+        return try withContent { c throws(DERError) in try DERValue.integer(c, offset: offset, tag: tag) }
     }
 
     /// A non-negative INTEGER's magnitude without the sign octet (RSA modulus, serial number).
@@ -50,12 +41,8 @@ extension DERElement {
     /// BIT STRING: the unused-bit count and the bit octets.
     public func bitString() throws(DERError) -> (unusedBits: UInt8, bytes: ArraySlice<UInt8>) {
         try expect(.bitString)
-        guard let unused = content.first else { throw invalid("empty BIT STRING") }
-        guard unused <= 7 else { throw invalid("unused bits \(unused) > 7") }
-        let bytes = content.dropFirst()
-        if bytes.isEmpty && unused != 0 { throw invalid("unused bits without data") }
-        if unused != 0, bytes.last! & ((1 << unused) - 1) != 0 { throw invalid("unused bits are not zero") }
-        return (unused, bytes)
+        try withContent { c throws(DERError) in try DERValue.checkBitString(c, offset: offset, tag: tag) }
+        return (content.first!, content.dropFirst())
     }
 
     public func octetString() throws(DERError) -> ArraySlice<UInt8> {
@@ -93,31 +80,11 @@ extension DERElement {
 
     /// UTCTime or GeneralizedTime in the forms RFC 5280 allows (seconds, "Z", no fractions).
     public func time() throws(DERError) -> DERTime {
-        let digits: Int
-        switch tag {
-        case .utcTime: digits = 12
-        case .generalizedTime: digits = 14
-        default: throw .unexpectedTag(offset: offset, expected: .utcTime, found: tag)
-        }
-        guard content.count == digits + 1, content.last == 0x5A else {
-            throw invalid("expected \(digits) digits and Z")
-        }
-        var i = content.startIndex
-        func field(_ width: Int) throws(DERError) -> Int {
-            var v = 0
-            for _ in 0..<width {
-                let c = content[i]
-                guard c >= 0x30 && c <= 0x39 else { throw invalid("non-digit") }
-                v = v * 10 + Int(c - 0x30)
-                i += 1
-            }
-            return v
-        }
-        var year = try field(digits == 14 ? 4 : 2)
-        let month = try field(2), day = try field(2), hour = try field(2), minute = try field(2), second = try field(2)
-        if digits == 12 { year += year >= 50 ? 1900 : 2000 }
-        let t = DERTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard t.isValid else { throw invalid("no such date") }
-        return t
+        try withContent { c throws(DERError) in try DERValue.time(c, offset: offset, tag: tag) }
+    }
+
+    /// The content octets as raw bytes, for the shared `DERValue` decoders.
+    @inlinable func withContent<R>(_ body: (UnsafeRawBufferPointer) throws(DERError) -> R) throws(DERError) -> R {
+        try content.withUnsafeBufferPointer { b throws(DERError) in try body(UnsafeRawBufferPointer(b)) }
     }
 }

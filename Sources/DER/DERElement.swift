@@ -29,21 +29,23 @@ public struct DERElement: Sendable {
     /// Byte-for-byte equality of two encodings, eight bytes at a time (key matching is on hot paths).
     @inlinable public static func bytesEqual(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { x in
-            b.withUnsafeBytes { y in
-                var i = 0
-                while i + 8 <= x.count {
-                    if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                        return false
-                    }
-                    i += 8
-                }
-                while i < x.count {
-                    if x[i] != y[i] { return false }
-                    i += 1
-                }
-                return true
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in bytesEqual(x, y) } }
+    }
+
+    /// `bytesEqual` over raw bytes.
+    @inlinable public static func bytesEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+        guard x.count == y.count else { return false }
+        var i = 0
+        while i + 8 <= x.count {
+            if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
             }
+            i += 8
         }
+        while i < x.count {
+            if x[i] != y[i] { return false }
+            i += 1
+        }
+        return true
     }
 }

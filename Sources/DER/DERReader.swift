@@ -35,37 +35,11 @@ public struct DERReader: Sendable {
 
     /// Parses the header at `position`: the tag, where the content starts and where it ends.
     @inlinable internal func header() throws(DERError) -> (tag: UInt8, contentStart: Int, contentEnd: Int) {
-        let start = position
-        let end = base.endIndex
-        guard start < end else { throw .unexpectedEnd(offset: start) }
-        let tagByte = base[start]
-        if tagByte & 0x1F == 0x1F { throw .highTagNumber(offset: start) }
-        var i = start + 1
-        guard i < end else { throw .truncated(offset: start) }
-        let first = base[i]
-        i += 1
-        var length: Int
-        if first < 0x80 {
-            length = Int(first)
-        } else if first == 0x80 {
-            throw .indefiniteLength(offset: start)
-        } else {
-            let n = Int(first & 0x7F)
-            guard n <= 8 else { throw .lengthTooLarge(offset: start) }
-            guard end - i >= n else { throw .truncated(offset: start) }
-            if base[i] == 0 { throw .nonMinimalLength(offset: start) }
-            length = 0
-            for _ in 0..<n {
-                if length > (Int.max >> 8) { throw .lengthTooLarge(offset: start) }
-                length = (length << 8) | Int(base[i])
-                i += 1
-            }
-            if length < 0x80 { throw .nonMinimalLength(offset: start) }
+        let origin = base.startIndex
+        let h = try base.withUnsafeBufferPointer { b throws(DERError) in
+            try DERHeader.parse(UnsafeRawBufferPointer(b), start: position - origin, end: b.count, origin: origin)
         }
-        guard length <= end - i else {
-            throw .lengthBeyondBuffer(offset: start, length: length, available: end - i)
-        }
-        return (tagByte, i, i + length)
+        return (h.tag, h.contentStart + origin, h.contentEnd + origin)
     }
 
     /// The next element; `.unexpectedEnd` when there is none.

@@ -101,9 +101,13 @@ public enum ESTResponseCheck {
         let headers = response.headers
         switch operation {
         case .cacerts, .simpleenroll, .simplereenroll:
-            guard headers.contentTypeMatches(ESTMediaType.pkcs7) else { return mediaType(operation, headers, expected: ESTMediaType.pkcs7) }
+            // The Content-Type field found once for both of its checks.
+            let contentType = headers.firstIndex(named: "content-type")
+            guard let contentType, headers.mediaType(at: contentType, matches: ESTMediaType.pkcs7) else {
+                return mediaType(operation, headers, expected: ESTMediaType.pkcs7)
+            }
             noteHeaderDeviations(operation, headers, note: note)
-            if operation != .cacerts, !headers.value(named: "content-type", containsIgnoringCase: "smime-type=certs-only") {
+            if operation != .cacerts, !headers.value(at: contentType, containsIgnoringCase: "smime-type=certs-only") {
                 note(.missingSMIMEType(operation, contentType: headers.value(named: "content-type") ?? ""))
             }
             return response.withBody { body in
@@ -143,22 +147,24 @@ public enum ESTResponseCheck {
     /// certificate for the CSR's key, chained and valid.
     private static func certsOnly(_ operation: ESTOperation, _ body: UnsafeRawBufferPointer, context: Context,
                                   note: (ESTDeviation) -> Void) -> Judgement {
-        let message: CertsOnly
-        do { message = try CertsOnly.decoding(estBody: body).message } catch {
-            if case .base64(let e) = error { return Judgement(.invalid(.base64, detail: "\(operation) body: \(e)")) }
-            return Judgement(.invalid(.pkcs7, detail: "\(operation) certs-only PKCS#7: \(error)"))
-        }
+        let der: [UInt8]
+        do { der = try ESTBody.decode(body) } catch { return Judgement(.invalid(.base64, detail: "\(operation) body: \(error)")) }
         if operation == .cacerts {
+            let message: CertsOnly
+            do { message = try CertsOnly(der: der) } catch {
+                return Judgement(.invalid(.pkcs7, detail: "\(operation) certs-only PKCS#7: \(error)"))
+            }
             var judgement = Judgement(.success)
             judgement.caCertificates = message.certificates
             return judgement
         }
-        let found: (index: Int, certificate: CertificateView)?
-        do { found = try message.issued(matching: context.publicKeyInfo) } catch {
+        // An enrollment: the message's checks and the key match in one walk, no certificate list.
+        let issued: (certificateCount: Int, found: (index: Int, certificate: CertificateView)?)
+        do { issued = try CertsOnly.issued(in: der[...], matching: context.publicKeyInfo[...]) } catch {
             return Judgement(.invalid(.pkcs7, detail: "\(operation) certs-only PKCS#7: \(error)"))
         }
-        guard let certificate = found?.certificate else {
-            return Judgement(.invalid(.keyMismatch, detail: "none of the \(message.certificates.count) certificate(s) in the \(operation) answer carries the CSR's public key"))
+        guard let certificate = issued.found?.certificate else {
+            return Judgement(.invalid(.keyMismatch, detail: "none of the \(issued.certificateCount) certificate(s) in the \(operation) answer carries the CSR's public key"))
         }
         return issuedCertificate(certificate, operation, context: context, note: note)
     }

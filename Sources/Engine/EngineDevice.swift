@@ -402,23 +402,22 @@ final class EngineDevice: TLSConnectionDelegate {
         guard var link else { return }
         var op = op
         op.stamps.completeNs = MonotonicTime.nowNs()
-        let response = exchange.response
-        if response.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
+        if exchange.response.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
             // Pending (RFC 7030 4.2.3): ask again after Retry-After, bounded by the profile.
             op.retries += 1
             var waitMs: UInt64 = 1000
-            if case .seconds(let s)? = response.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
-            if !response.keepAlive { closeLink() }
+            if case .seconds(let s)? = exchange.response.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
+            if !exchange.response.keepAlive { closeLink() }
             timeout.stop()
             state = .awaitingRetryAfter(op)
             arm(wait, ns: min(waitMs, follow.maxWaitMs) * 1_000_000)
             return
         }
-        link.lastStatus = response.status
+        link.lastStatus = exchange.response.status
         self.link = link
         let (outcome, reason) = judge(op.kind)
         if settings.resumes, let s = link.tls.session.resumableSession { session = s }
-        if !response.keepAlive { closeLink() }
+        if !exchange.response.keepAlive { closeLink() }
         complete(op, outcome, reason)
     }
 
@@ -441,11 +440,10 @@ final class EngineDevice: TLSConnectionDelegate {
     /// The EST checks of the response (status, media type, body, the issued certificate — chained
     /// to the run's cacerts, valid, its serial not seen twice), with the reason when it failed.
     private func judge(_ kind: ESTOperation) -> (Outcome, FailureReason?) {
-        let response = exchange.response
         let context = ESTResponseCheck.Context(
             publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
             caCertificates: worker.issuingCAs, verifier: worker.signatureVerifier(for: kind), nowUnixSeconds: worker.nowUnixSeconds())
-        let judgement = ESTResponseCheck.judge(kind, response: response, context: context, note: { worker.finding($0.kind, $0.example) })
+        let judgement = ESTResponseCheck.judge(kind, response: exchange.response, context: context, note: { worker.finding($0.kind, $0.example) })
         if let issued = judgement.issued {
             credentials.certificate = Array(issued.encoded)
             worker.issued(issued)
@@ -460,7 +458,7 @@ final class EngineDevice: TLSConnectionDelegate {
         case .serverError: return (.serverError5xx, statusReason(kind))
         case .invalid(let problem, let detail):
             switch problem {
-            case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(response.contentType ?? "(none)")", example: detail))
+            case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(exchange.response.contentType ?? "(none)")", example: detail))
             case .base64: return (.validationFailure(.base64), FailureReason("not base64", example: detail))
             case .pkcs7: return (.validationFailure(.pkcs7), FailureReason("not a certs-only PKCS#7", example: detail))
             case .keyMismatch: return (.validationFailure(.keyMismatch), FailureReason("no certificate for the key", example: detail))

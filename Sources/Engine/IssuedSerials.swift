@@ -19,8 +19,8 @@ struct IssuedSerials: Sendable {
     static let limit = 1_000_000
     /// Issuer Names (DER) seen, interned: a run has one or a few.
     private var issuers: [[UInt8]] = []
-    /// Serial bytes followed by the issuer's index (2 bytes) → the subject (DER Name).
-    private var seen: [Key: [UInt8]] = [:]
+    /// Each serial with its issuer's index and the subject it went to, in one allocation.
+    private var seen: Set<Entry> = []
     private(set) var isFull = false
 
     var count: Int { seen.count }
@@ -34,47 +34,60 @@ struct IssuedSerials: Sendable {
             issuers.append(Array(issuer))
             index = issuers.count - 1
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(serial.count + 2)
-        bytes.append(contentsOf: serial)
-        bytes.append(UInt8(truncatingIfNeeded: index >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: index))
-        let key = Key(bytes: bytes)
+        let entry = Entry(serial: serial, issuer: index, subject: subject)
         guard seen.count < IssuedSerials.limit else {
-            if let first = seen[key] {
-                return Duplicate(serial: Array(serial), issuer: issuers[index], first: first, second: Array(subject))
-            }
+            if let i = seen.firstIndex(of: entry) { return duplicate(seen[i], entry) }
             isFull = true
             return nil
         }
-        // One hash and probe for the common case (a new serial); a duplicate puts the first subject back.
-        if let first = seen.updateValue(Array(subject), forKey: key) {
-            seen[key] = first
-            return Duplicate(serial: Array(serial), issuer: issuers[index], first: first, second: Array(subject))
-        }
-        return nil
+        // One hash and probe for the common case (a new serial); a duplicate keeps the first entry.
+        let (inserted, first) = seen.insert(entry)
+        return inserted ? nil : duplicate(first, entry)
+    }
+
+    private func duplicate(_ first: Entry, _ second: Entry) -> Duplicate {
+        Duplicate(serial: Array(second.serial), issuer: issuers[second.issuer], first: Array(first.subject), second: Array(second.subject))
     }
 
     /// Adds another worker's serials; returns the duplicates between the two.
     mutating func merge(_ other: IssuedSerials) -> [Duplicate] {
         var duplicates: [Duplicate] = []
-        for (key, subject) in other.seen {
-            let bytes = key.bytes
-            let serial = bytes.dropLast(2)
-            let index = Int(bytes[bytes.count - 2]) << 8 | Int(bytes[bytes.count - 1])
-            if let d = record(issuer: other.issuers[index][...], serial: serial, subject: subject[...]) { duplicates.append(d) }
+        for entry in other.seen {
+            if let d = record(issuer: other.issuers[entry.issuer][...], serial: entry.serial, subject: entry.subject) { duplicates.append(d) }
         }
         isFull = isFull || other.isFull
         return duplicates
     }
 
-    /// A serial and its issuer's index, hashed as one block of bytes (an array of bytes as a key is
-    /// hashed a byte at a time: on the keep-alive profile that was a tenth of the response check).
-    struct Key: Hashable, Sendable {
+    /// The serial bytes, the issuer's index (2 bytes), then the subject (DER Name): one array per
+    /// certificate. Hashed (as one block: an array of bytes is hashed a byte at a time) and compared
+    /// on the serial and issuer only.
+    struct Entry: Hashable, Sendable {
         let bytes: [UInt8]
+        /// Where the subject starts: the key is `bytes[..<keyLength]`.
+        let keyLength: Int
+
+        init(serial: ArraySlice<UInt8>, issuer: Int, subject: ArraySlice<UInt8>) {
+            keyLength = serial.count + 2
+            bytes = [UInt8](unsafeUninitializedCapacity: serial.count + 2 + subject.count) { out, count in
+                let afterSerial = out.initialize(fromContentsOf: serial)
+                out[afterSerial] = UInt8(truncatingIfNeeded: issuer >> 8)
+                out[afterSerial + 1] = UInt8(truncatingIfNeeded: issuer)
+                _ = out[(afterSerial + 2)...].initialize(fromContentsOf: subject)
+                count = out.count
+            }
+        }
+
+        var serial: ArraySlice<UInt8> { bytes[..<(keyLength - 2)] }
+        var issuer: Int { Int(bytes[keyLength - 2]) << 8 | Int(bytes[keyLength - 1]) }
+        var subject: ArraySlice<UInt8> { bytes[keyLength...] }
+
+        static func == (a: Entry, b: Entry) -> Bool {
+            a.keyLength == b.keyLength && DERElement.bytesEqual(a.bytes[..<a.keyLength], b.bytes[..<b.keyLength])
+        }
 
         func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[..<keyLength])) }
         }
     }
 }

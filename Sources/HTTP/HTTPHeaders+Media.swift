@@ -5,7 +5,12 @@ extension HTTPHeaders {
     /// `application/pkcs7-mime`.
     public func contentTypeMatches(_ mediaType: String) -> Bool {
         guard let i = firstIndex(named: "content-type") else { return false }
-        let s = spans[i]
+        return self.mediaType(at: i, matches: mediaType)
+    }
+
+    /// `contentTypeMatches` for the field at `index` (a Content-Type found by `firstIndex(named:)`).
+    public func mediaType(at index: Int, matches mediaType: String) -> Bool {
+        let s = spans[index]
         return storage.withUnsafeBufferPointer { buffer in
             var end = s.valueStart
             while end < s.valueEnd && buffer[end] != HTTPSyntax.semicolon { end += 1 }
@@ -25,15 +30,23 @@ extension HTTPHeaders {
     /// (e.g. a Content-Type parameter such as `smime-type=certs-only`).
     public func value(named name: String, containsIgnoringCase needle: String) -> Bool {
         guard let i = firstIndex(named: name) else { return false }
-        let s = spans[i]
+        return value(at: i, containsIgnoringCase: needle)
+    }
+
+    /// `value(named:containsIgnoringCase:)` for the field at `index`: candidates found by their
+    /// first byte (either case) before the whole needle is compared.
+    public func value(at index: Int, containsIgnoringCase needle: String) -> Bool {
+        let s = spans[index]
         var needle = needle
         return storage.withUnsafeBufferPointer { buffer in
             needle.withUTF8 { needle in
                 guard let first = needle.first.map(HTTPSyntax.lowercased) else { return true }
+                let upper = first &- 0x61 < 26 ? first & ~0x20 : first
                 var start = s.valueStart
-                while start + needle.count <= s.valueEnd {
-                    if HTTPSyntax.lowercased(buffer[start]) == first,
-                       HTTPSyntax.equalsIgnoringCase(buffer, start, start + needle.count, needle) { return true }
+                let last = s.valueEnd - needle.count
+                while start <= last {
+                    let b = buffer[start]
+                    if (b == first || b == upper) && HTTPSyntax.equalsIgnoringCase(buffer, start, start + needle.count, needle) { return true }
                     start += 1
                 }
                 return false

@@ -1,62 +1,107 @@
 import DER
 
-/// An X.509 certificate (RFC 5280) read in place by our DER reader: the fields estbench checks,
-/// as slices of the input — no OpenSSL parsing, no copies. A class: a response check hands one
-/// certificate through several layers, and a struct of eleven slices cost eleven reference counts
-/// per copy (the keep-alive profile's largest item of our own).
+/// An X.509 certificate (RFC 5280) read in place by our DER scanner: the fields estbench checks,
+/// as slices of the input — no OpenSSL parsing, no copies. A class holding the input once and each
+/// field as a range: a response check hands one certificate through several layers, and a struct
+/// of eleven slices cost eleven reference counts per copy (the keep-alive profile's largest item
+/// of our own); eleven slices in a class still cost eleven at creation and destruction.
 public final class CertificateView: Sendable {
-    public let encoded: ArraySlice<UInt8>
-    public let tbs: ArraySlice<UInt8>
+    /// The bytes read (the caller's array slice: the ranges are its indices).
+    let input: ArraySlice<UInt8>
+    let fields: Fields
     /// 0 for v1, 2 for v3.
     public let version: Int
-    public let serialNumber: ArraySlice<UInt8>
-    public let issuer: ArraySlice<UInt8>
     public let notBefore: DERTime
     public let notAfter: DERTime
-    public let subject: ArraySlice<UInt8>
-    public let publicKeyInfo: ArraySlice<UInt8>
-    /// The `[3]` extensions' SEQUENCE content, when present.
-    public let extensions: ArraySlice<UInt8>?
-    public let signatureAlgorithm: ArraySlice<UInt8>
-    public let signature: ArraySlice<UInt8>
 
-    public convenience init(der: ArraySlice<UInt8>) throws(DERError) {
-        let certificate = try DERReader.single(der)
-        try self.init(element: certificate)
+    /// Where each field lies in `input`.
+    struct Fields: Sendable {
+        var encoded: Range<Int>
+        var tbs: Range<Int>
+        var serialNumber: Range<Int>
+        var issuer: Range<Int>
+        var subject: Range<Int>
+        var publicKeyInfo: Range<Int>
+        var extensions: Range<Int>?
+        var signatureAlgorithm: Range<Int>
+        var signature: Range<Int>
+
+        /// Offsets into the scanned buffer as indices of an input starting at `origin`.
+        func shifted(by origin: Int) -> Fields {
+            func shift(_ r: Range<Int>) -> Range<Int> { r.lowerBound + origin..<r.upperBound + origin }
+            return Fields(encoded: shift(encoded), tbs: shift(tbs), serialNumber: shift(serialNumber), issuer: shift(issuer),
+                          subject: shift(subject), publicKeyInfo: shift(publicKeyInfo), extensions: extensions.map(shift),
+                          signatureAlgorithm: shift(signatureAlgorithm), signature: shift(signature))
+        }
     }
 
-    public init(element certificate: DERElement) throws(DERError) {
-        try certificate.expect(.sequence)
-        encoded = certificate.encoded
-        var outer = certificate.children()
-        let tbsElement = try outer.read(.sequence)
-        signatureAlgorithm = try outer.read(.sequence).encoded
-        signature = try outer.read(.bitString).bitString().bytes
+    public var encoded: ArraySlice<UInt8> { input[fields.encoded] }
+    public var tbs: ArraySlice<UInt8> { input[fields.tbs] }
+    public var serialNumber: ArraySlice<UInt8> { input[fields.serialNumber] }
+    public var issuer: ArraySlice<UInt8> { input[fields.issuer] }
+    public var subject: ArraySlice<UInt8> { input[fields.subject] }
+    public var publicKeyInfo: ArraySlice<UInt8> { input[fields.publicKeyInfo] }
+    /// The `[3]` extensions' SEQUENCE content, when present.
+    public var extensions: ArraySlice<UInt8>? { fields.extensions.map { input[$0] } }
+    public var signatureAlgorithm: ArraySlice<UInt8> { input[fields.signatureAlgorithm] }
+    public var signature: ArraySlice<UInt8> { input[fields.signature] }
+
+    /// Reads the certificate filling all of `der`.
+    public init(der: ArraySlice<UInt8>) throws(DERError) {
+        let origin = der.startIndex
+        let read = try der.withUnsafeBufferPointer { b throws(DERError) in
+            var top = DERScanner(UnsafeRawBufferPointer(b), origin: origin)
+            let certificate = try top.read()
+            try top.finish()
+            return try CertificateView.read(top, certificate)
+        }
+        input = der
+        version = read.version
+        notBefore = read.notBefore
+        notAfter = read.notAfter
+        fields = read.fields.shifted(by: origin)
+    }
+
+    public convenience init(element certificate: DERElement) throws(DERError) {
+        try self.init(der: certificate.encoded)
+    }
+
+    /// The certificate's fields, as offsets into the scanner's bytes.
+    static func read(_ s: DERScanner, _ certificate: DERSpan) throws(DERError)
+        -> (fields: Fields, version: Int, notBefore: DERTime, notAfter: DERTime) {
+        try s.expect(certificate, .sequence)
+        var outer = s.children(certificate)
+        let tbs = try outer.read(.sequence)
+        let signatureAlgorithm = try outer.read(.sequence)
+        let signature = try s.bitStringBytes(try outer.read())
         try outer.finish()
-        tbs = tbsElement.encoded
-        var t = tbsElement.children()
+        var t = s.children(tbs)
+        let version: Int
         if let v = try t.readIfPresent(.context(0, constructed: true)) {
-            version = try DERReader.single(v.content).integer()
+            version = try s.integer(try s.single(in: v))
         } else {
             version = 0
         }
-        serialNumber = try t.read().integerBytes()
+        let serial = try s.integerBytes(try t.read())
         _ = try t.read(.sequence)
-        issuer = try t.read(.sequence).encoded
-        var validity = try t.read(.sequence).children()
-        notBefore = try validity.read().time()
-        notAfter = try validity.read().time()
+        let issuer = try t.read(.sequence)
+        var validity = s.children(try t.read(.sequence))
+        let notBefore = try s.time(try validity.read())
+        let notAfter = try s.time(try validity.read())
         try validity.finish()
-        subject = try t.read(.sequence).encoded
-        publicKeyInfo = try t.read(.sequence).encoded
+        let subject = try t.read(.sequence)
+        let publicKeyInfo = try t.read(.sequence)
         _ = try t.readIfPresent(.context(1, constructed: false))
         _ = try t.readIfPresent(.context(2, constructed: false))
+        var extensions: Range<Int>?
         if let x = try t.readIfPresent(.context(3, constructed: true)) {
-            extensions = try DERReader.single(x.content).content
-        } else {
-            extensions = nil
+            extensions = try s.single(in: x).content
         }
         try t.finish()
+        let fields = Fields(encoded: certificate.encoded, tbs: tbs.encoded, serialNumber: serial.content, issuer: issuer.encoded,
+                            subject: subject.encoded, publicKeyInfo: publicKeyInfo.encoded, extensions: extensions,
+                            signatureAlgorithm: signatureAlgorithm.encoded, signature: signature)
+        return (fields, version, notBefore, notAfter)
     }
 
     /// The subject's attributes in order, as (OID, text).

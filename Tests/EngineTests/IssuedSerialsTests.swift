@@ -24,5 +24,11 @@ final class IssuedSerialsTests: XCTestCase {
         XCTAssertEqual(across.first?.serial, [1, 2])
         XCTAssertEqual(merged.count, 3)
         XCTAssertTrue(across.first?.deviation.example.hasPrefix("serial 0x0102 issued twice by") ?? false)
+        // Serial and subject share one array: a longer serial is another serial even when the bytes run alike.
+        var runs = IssuedSerials()
+        XCTAssertNil(runs.record(issuer: issuerA[...], serial: [1, 2][...], subject: [0, 0][...]))
+        XCTAssertNil(runs.record(issuer: issuerA[...], serial: [1, 2, 0, 0][...], subject: [][...]))
+        XCTAssertEqual(runs.record(issuer: issuerA[...], serial: [1, 2, 0, 0][...], subject: [7][...])?.first, [])
+        XCTAssertEqual(runs.count, 2)
     }
 }

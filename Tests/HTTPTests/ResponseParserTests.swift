@@ -290,5 +290,17 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertTrue(h.value(named: "x-request-id", equalsIgnoringCase: "1"))
         XCTAssertFalse(h.value(named: "x-request-id", equalsIgnoringCase: "2"))
         XCTAssertNil(parser.retryAfter)
+        // Searches inside a value: any case on either side, at the very end, nothing past it.
+        let contentType = h.firstIndex(named: "content-type")!
+        XCTAssertTrue(h.mediaType(at: contentType, matches: "Application/PKCS7-Mime"))
+        XCTAssertFalse(h.mediaType(at: contentType, matches: "application/pkcs10"))
+        for needle in ["smime-type=certs-only", "SMIME-TYPE=CERTS-ONLY", "only", "=certs", "; s", "application", "", "y"] {
+            XCTAssertTrue(h.value(at: contentType, containsIgnoringCase: needle), needle)
+            XCTAssertTrue(h.value(named: "Content-Type", containsIgnoringCase: needle), needle)
+        }
+        for needle in ["smime-type=certs-onlyx", "certs-only-", "smime-type=certs-only; x", "pkcs10", "zz"] {
+            XCTAssertFalse(h.value(at: contentType, containsIgnoringCase: needle), needle)
+        }
+        XCTAssertFalse(h.value(named: "retry-after", containsIgnoringCase: ""), "no such field")
     }
 }
