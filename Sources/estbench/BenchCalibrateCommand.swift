@@ -35,8 +35,8 @@ struct BenchCalibrateCommand: ParsableCommand {
 
     static let h2loadMissing = "h2load is not installed (not found on PATH); install it with: apt-get install -y nghttp2-client"
 
-    @Option(help: "Enrollments per run (10...1000000).")
-    var requests: Int = 2000
+    @Option(help: "Enrollments per run (10...1000000; default 20000 kept-alive, 2000 on new connections: enough that start-up is a small part of the whole process's CPU).")
+    var requests: Int?
 
     @Option(help: "Interleaved pairs of runs (h2load, estbench) per mode (1...20).")
     var pairs: Int = 3
@@ -51,7 +51,9 @@ struct BenchCalibrateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (10...1_000_000).contains(requests) else { throw ValidationError("--requests \(requests) is out of range; allowed: 10...1000000") }
+        if let requests, !(10...1_000_000).contains(requests) {
+            throw ValidationError("--requests \(requests) is out of range; allowed: 10...1000000")
+        }
         guard (1...20).contains(pairs) else { throw ValidationError("--pairs \(pairs) is out of range; allowed: 1...20") }
         guard (10...100_000).contains(rate) else { throw ValidationError("--rate \(rate) is out of range; allowed: 10...100000") }
     }
@@ -81,10 +83,11 @@ struct BenchCalibrateCommand: ParsableCommand {
         let server = try CalibrationServer.start(in: folder)
         defer { server.stop() }
         progress("server: estbench serve --threads 1 on \(server.url) (pid \(server.child.pid)); h2load: \(h2load)")
-        let clients = CalibrationClients(h2load: h2load, server: server, folder: folder, csrBody: csrBody, requests: requests,
-                                         connections: min(4, requests), rate: rate)
         var summaries: [CalibrationSummary] = []
         for mode in mode.modes {
+            let requests = self.requests ?? (mode == .keepalive ? 20_000 : 2_000)
+            let clients = CalibrationClients(h2load: h2load, server: server, folder: folder, csrBody: csrBody, requests: requests,
+                                             connections: min(4, requests), rate: rate)
             var h2loadRuns: [CalibrationRun] = [], estbenchRuns: [CalibrationRun] = []
             for pair in 1...pairs {
                 let h = try clients.runH2load(mode, label: "\(mode.rawValue)-\(pair)-h2load")
@@ -105,7 +108,7 @@ struct BenchCalibrateCommand: ParsableCommand {
             let rows = try BenchReport.measure { try IssueBenchmark.run(caKeyType: .p256, rounds: 1) }
             if let issue = rows.first(where: { $0.name == IssueBenchmark.issue })?.nsPerOp, issue > 0 {
                 issueUs = issue / 1000
-                overIssue = keepalive.serverUsPerRequestUnderEstbench.median * 1000 / issue
+                overIssue = keepalive.serverUsPerRequestUnderH2load.median * 1000 / issue
             }
         }
         let document = Document(estbench: Estbench.version, h2load: version, modes: summaries, benchIssueUs: issueUs,
@@ -118,7 +121,7 @@ struct BenchCalibrateCommand: ParsableCommand {
                     + " CPU time (user + system) per request")
         for summary in d.modes { summary.lines.forEach(Console.out) }
         if let issue = d.benchIssueUs, let ratio = d.serverKeepaliveOverBenchIssue {
-            Console.out("server per kept-alive enrollment (under estbench) is \(Format.fixed(ratio, 2))x bench issue's in-process issue path"
+            Console.out("server per kept-alive enrollment (under h2load) is \(Format.fixed(ratio, 2))x bench issue's in-process issue path"
                         + " (P-256 CA: \(Format.fixed(issue, 1)) µs): the rest is TLS records, HTTP, base64 and the event loop")
         }
         Console.out("estbench checked every response (status, media type, base64, the PKCS#7, the certificate issued for its key and its "

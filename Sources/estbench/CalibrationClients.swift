@@ -49,9 +49,14 @@ struct CalibrationClients {
         case .keepalive:
             return common + ["-c", "\(connections)", "-n", "\(requests)", server.enrollURL]
         case .newconn:
-            // One client per enrollment, started rate/10 per 100 ms: a new connection each (h2load
-            // refuses a per-period rate above its number of clients).
-            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(min(requests, max(1, rate / 10)))", "--rate-period", "100ms",
+            // One client per enrollment, a new connection each, started as evenly as h2load allows
+            // (estbench's open model spaces its arrivals evenly): rate/100 every 10 ms. Bursts of
+            // rate/10 every 100 ms let both the server and h2load batch wake-ups, and cost the server
+            // ~20% less CPU per connection than the same rate spread out — the comparison would then
+            // measure the arrival pattern. h2load refuses a per-period rate above its number of clients.
+            let periodMs = rate >= 100 ? 10 : 100
+            let perPeriod = min(requests, max(1, rate * periodMs / 1000))
+            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(perPeriod)", "--rate-period", "\(periodMs)ms",
                              server.enrollURL]
         }
     }

@@ -27,8 +27,10 @@ struct CalibrationSummary: Encodable {
     let h2loadUsPerRequest: CalibrationSpread
     let estbenchUsPerOperation: CalibrationSpread
     let estbenchProcessUsPerOperation: CalibrationSpread
-    /// estbench's CPU per operation over h2load's per request, pair by pair.
+    /// estbench's CPU per operation over h2load's per request, pair by pair: its load thread's, and its
+    /// whole process's (start-up, making the devices' keys and writing the results included).
     let ratio: CalibrationSpread
+    let processRatio: CalibrationSpread
     let serverUsPerRequestUnderH2load: CalibrationSpread
     let serverUsPerRequestUnderEstbench: CalibrationSpread
 
@@ -41,6 +43,7 @@ struct CalibrationSummary: Encodable {
         estbenchUsPerOperation = CalibrationSpread(estbench.map(\.clientUsPerRequest))
         estbenchProcessUsPerOperation = CalibrationSpread(estbench.map(\.processUsPerRequest))
         ratio = CalibrationSpread(zip(estbench, h2load).map { $1.clientUsPerRequest > 0 ? $0.clientUsPerRequest / $1.clientUsPerRequest : 0 })
+        processRatio = CalibrationSpread(zip(estbench, h2load).map { $1.processUsPerRequest > 0 ? $0.processUsPerRequest / $1.processUsPerRequest : 0 })
         serverUsPerRequestUnderH2load = CalibrationSpread(h2load.map(\.serverUsPerRequest))
         serverUsPerRequestUnderEstbench = CalibrationSpread(estbench.map(\.serverUsPerRequest))
     }
@@ -52,7 +55,7 @@ struct CalibrationSummary: Encodable {
             "\(mode.rawValue) (\(requests) × \(what), \(h2load.count) pair(s); median (min–max) over the pairs)",
             "  h2load    \(h2loadUsPerRequest.text(1)) µs CPU per request (process)",
             "  estbench  \(estbenchUsPerOperation.text(1)) µs CPU per operation (load thread; whole process \(estbenchProcessUsPerOperation.text(1)))",
-            "  ratio estbench / h2load: \(ratio.text(2))",
+            "  ratio estbench / h2load: \(ratio.text(2)) load thread, \(processRatio.text(2)) whole process",
             "  server    \(serverUsPerRequestUnderH2load.text(1)) µs CPU per request under h2load, \(serverUsPerRequestUnderEstbench.text(1)) under estbench",
         ]
     }

@@ -34,7 +34,7 @@ final class BenchCalibrateTests: XCTestCase {
                     XCTAssertEqual(run["loadThreadsCPUNs"] != nil, client == "estbench", "\(run)")
                 }
             }
-            for figure in ["h2loadUsPerRequest", "estbenchUsPerOperation", "estbenchProcessUsPerOperation", "ratio",
+            for figure in ["h2loadUsPerRequest", "estbenchUsPerOperation", "estbenchProcessUsPerOperation", "ratio", "processRatio",
                            "serverUsPerRequestUnderH2load", "serverUsPerRequestUnderEstbench"] {
                 let spread = try XCTUnwrap(mode[figure] as? [String: Double], figure)
                 let (low, median, high) = (spread["min"] ?? 0, spread["median"] ?? 0, spread["max"] ?? 0)
