@@ -31,6 +31,24 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("<tr data-operation=\"cacerts\">"))
     }
 
+    /// A phase measured on under a tenth of the answered operations (connect and TLS on kept-alive
+    /// connections) is named under the phases chart with its count, not stacked; one measured on every
+    /// operation (simpleenroll's, on new connections) is stacked.
+    func testRarePhasesAreNamedNotStacked() throws {
+        let base = try ReportFixture.temporaryDirectory(self)
+        let folder = try ResultsFolder.create(base: base, startTime: ReportFixture.startDate, profileName: "keepalive")
+        var result = try ReportFixture.result()
+        let cacerts = try XCTUnwrap(result.metrics.operations.firstIndex { $0.name == "cacerts" })
+        let answered = try XCTUnwrap(result.metrics.operations[cacerts].latency["total"]?.count)
+        var once = LatencyScale.makeHistogram()
+        once.record(2_500)
+        result.metrics.operations[cacerts].latency["connect"] = LatencySummary(once)
+        try folder.write(result, metrics: ReportFixture.metrics())
+        let html = try String(contentsOf: folder.url.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("Not stacked: connect measured on 1 of \(answered) (p50 2.5"), html)
+        XCTAssertFalse(html.contains("Not stacked: connect measured on 30"), "simpleenroll's connect phase is stacked")
+    }
+
     func testWithoutVerdictOrSearchThoseSectionsAreAbsent() throws {
         let folder = try ReportPageFixture.folder(self, extras: false)
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)

@@ -77,4 +77,23 @@ final class SVGPlotTests: XCTestCase {
         XCTAssertEqual(points.first?.y, 1)
         XCTAssertEqual(points.last?.y, 123.457)
     }
+
+    /// Thousands of distinct values make a few hundred points: first and exact last kept, steps
+    /// rising, no two kept points closer than 1% in latency unless a hundredth of a decade apart.
+    func testPercentilePointsAreThinnedNotDistorted() throws {
+        var histogram = LatencyScale.makeHistogram()
+        for us in stride(from: UInt64(1000), to: 21_000, by: 2) { histogram.record(us) }
+        let encoded = EncodedHistogram(histogram)
+        XCTAssertGreaterThan(encoded.values.count, 3000)
+        let points = HTMLReport.percentilePoints(encoded)
+        XCTAssertLessThan(points.count, 700, "\(points.count) points")
+        XCTAssertGreaterThan(points.count, 100)
+        XCTAssertEqual(points.first?.x, 0)
+        XCTAssertEqual(points.first?.y, 1)
+        XCTAssertEqual(points.last?.y, Double(histogram.maxRecorded) / 1000)
+        for (a, b) in zip(points, points.dropFirst()) {
+            XCTAssertLessThan(a.x, b.x)
+            XCTAssertLessThanOrEqual(a.y, b.y)
+        }
+    }
 }
