@@ -9,6 +9,39 @@ import XCTest
 enum ReportPageFixture {
     static let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
+    /// The capacity search's steps: 50, 100 and 150/s held, 200/s broke on thresholds and achieved rate.
+    static let steps = [
+        step(offered: 50, achieved: 50, arrivals: 400, broke: [], errorRate: 0, p50Ms: 15, p99Ms: 70,
+             enroll: (20_000, 80_000), cacerts: (2_000, 9_000)),
+        step(offered: 100, achieved: 99.5, arrivals: 796, broke: [], errorRate: 0.001, p50Ms: 20, p99Ms: 110,
+             enroll: (25_000, 120_000), cacerts: (2_000, 10_000)),
+        step(offered: 150, achieved: 147, arrivals: 1176, broke: [], errorRate: 0.004, p50Ms: 30, p99Ms: 280,
+             enroll: (40_000, 300_000), cacerts: (3_000, 14_000)),
+        step(offered: 200, achieved: 160, arrivals: 1280, broke: ["thresholds", "achieved_rate"], errorRate: 0.05, p50Ms: 250, p99Ms: 880,
+             enroll: (300_000, 900_000), cacerts: (5_000, 40_000)),
+    ].joined(separator: ",\n")
+
+    /// One search step as result.json writes it: each operation 100 answered, its p50 also its mean, its
+    /// p99 also p90, p99.9 and max; a step that broke on thresholds has failed thresholds.
+    static func step(offered: Int, achieved: Double, arrivals: Int, broke: [String], errorRate: Double, p50Ms: Int, p99Ms: Int,
+                     enroll: (p50Us: Int, p99Us: Int), cacerts: (p50Us: Int, p99Us: Int)) -> String {
+        func operation(_ name: String, _ latency: (p50Us: Int, p99Us: Int)) -> String {
+            """
+            {"name": "\(name)", "count": 100, "errors": 0, "ratePerSecond": 10, "counters": {"2xx": 100},
+             "latency": {"total": {"count": 100, "minUs": 100, "meanUs": \(latency.p50Us), "p50Us": \(latency.p50Us),
+                                   "p90Us": \(latency.p99Us), "p99Us": \(latency.p99Us), "p999Us": \(latency.p99Us), "maxUs": \(latency.p99Us)}},
+             "histograms": {}}
+            """
+        }
+        return """
+            {"offeredRate": \(offered), "achievedRate": \(achieved), "arrivals": \(arrivals),
+             "result": "\(broke.isEmpty ? "held" : "broke")", "broke": [\(broke.map { "\"\($0)\"" }.joined(separator: ", "))],
+             "thresholds": {"passed": \(!broke.contains("thresholds")), "thresholds": []},
+             "busiestLoadThread": 0.3, "errorRate": \(errorRate), "p50Ms": \(p50Ms), "p99Ms": \(p99Ms), "durationNs": 8000000000,
+             "warnings": [], "operations": [\(operation("simpleenroll", enroll)), \(operation("cacerts", cacerts))]}
+            """
+    }
+
     static let extras = """
         {
           "abortReason": "error rate 0.5 > 0.2 over 5 s <b>bold</b>",
@@ -22,263 +55,7 @@ enum ReportPageFixture {
             "conclusion": "found",
             "summary": "150/s held; 200/s broke <i>",
             "connections": "kept alive",
-            "steps": [
-              {
-                "offeredRate": 50,
-                "achievedRate": 50,
-                "arrivals": 400,
-                "result": "held",
-                "broke": [],
-                "thresholds": {
-                  "passed": true,
-                  "thresholds": []
-                },
-                "busiestLoadThread": 0.3,
-                "errorRate": 0,
-                "p50Ms": 15,
-                "p99Ms": 70,
-                "durationNs": 8000000000,
-                "warnings": [],
-                "operations": [
-                  {
-                    "name": "simpleenroll",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 20000,
-                        "p50Us": 20000,
-                        "p90Us": 80000,
-                        "p99Us": 80000,
-                        "p999Us": 80000,
-                        "maxUs": 80000
-                      }
-                    },
-                    "histograms": {}
-                  },
-                  {
-                    "name": "cacerts",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 2000,
-                        "p50Us": 2000,
-                        "p90Us": 9000,
-                        "p99Us": 9000,
-                        "p999Us": 9000,
-                        "maxUs": 9000
-                      }
-                    },
-                    "histograms": {}
-                  }
-                ]
-              },
-              {
-                "offeredRate": 100,
-                "achievedRate": 99.5,
-                "arrivals": 796,
-                "result": "held",
-                "broke": [],
-                "thresholds": {
-                  "passed": true,
-                  "thresholds": []
-                },
-                "busiestLoadThread": 0.3,
-                "errorRate": 0.001,
-                "p50Ms": 20,
-                "p99Ms": 110,
-                "durationNs": 8000000000,
-                "warnings": [],
-                "operations": [
-                  {
-                    "name": "simpleenroll",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 25000,
-                        "p50Us": 25000,
-                        "p90Us": 120000,
-                        "p99Us": 120000,
-                        "p999Us": 120000,
-                        "maxUs": 120000
-                      }
-                    },
-                    "histograms": {}
-                  },
-                  {
-                    "name": "cacerts",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 2000,
-                        "p50Us": 2000,
-                        "p90Us": 10000,
-                        "p99Us": 10000,
-                        "p999Us": 10000,
-                        "maxUs": 10000
-                      }
-                    },
-                    "histograms": {}
-                  }
-                ]
-              },
-              {
-                "offeredRate": 150,
-                "achievedRate": 147,
-                "arrivals": 1176,
-                "result": "held",
-                "broke": [],
-                "thresholds": {
-                  "passed": true,
-                  "thresholds": []
-                },
-                "busiestLoadThread": 0.3,
-                "errorRate": 0.004,
-                "p50Ms": 30,
-                "p99Ms": 280,
-                "durationNs": 8000000000,
-                "warnings": [],
-                "operations": [
-                  {
-                    "name": "simpleenroll",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 40000,
-                        "p50Us": 40000,
-                        "p90Us": 300000,
-                        "p99Us": 300000,
-                        "p999Us": 300000,
-                        "maxUs": 300000
-                      }
-                    },
-                    "histograms": {}
-                  },
-                  {
-                    "name": "cacerts",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 3000,
-                        "p50Us": 3000,
-                        "p90Us": 14000,
-                        "p99Us": 14000,
-                        "p999Us": 14000,
-                        "maxUs": 14000
-                      }
-                    },
-                    "histograms": {}
-                  }
-                ]
-              },
-              {
-                "offeredRate": 200,
-                "achievedRate": 160,
-                "arrivals": 1280,
-                "result": "broke",
-                "broke": [
-                  "thresholds",
-                  "achieved_rate"
-                ],
-                "thresholds": {
-                  "passed": false,
-                  "thresholds": []
-                },
-                "busiestLoadThread": 0.3,
-                "errorRate": 0.05,
-                "p50Ms": 250,
-                "p99Ms": 880,
-                "durationNs": 8000000000,
-                "warnings": [],
-                "operations": [
-                  {
-                    "name": "simpleenroll",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 300000,
-                        "p50Us": 300000,
-                        "p90Us": 900000,
-                        "p99Us": 900000,
-                        "p999Us": 900000,
-                        "maxUs": 900000
-                      }
-                    },
-                    "histograms": {}
-                  },
-                  {
-                    "name": "cacerts",
-                    "count": 100,
-                    "errors": 0,
-                    "ratePerSecond": 10,
-                    "counters": {
-                      "2xx": 100
-                    },
-                    "latency": {
-                      "total": {
-                        "count": 100,
-                        "minUs": 100,
-                        "meanUs": 5000,
-                        "p50Us": 5000,
-                        "p90Us": 40000,
-                        "p99Us": 40000,
-                        "p999Us": 40000,
-                        "maxUs": 40000
-                      }
-                    },
-                    "histograms": {}
-                  }
-                ]
-              }
-            ]
+            "steps": [\(steps)]
           }
         }
         """
