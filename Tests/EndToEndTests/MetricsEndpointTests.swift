@@ -43,14 +43,8 @@ final class MetricsEndpointTests: XCTestCase {
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-metrics-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let process = Process()
-        process.executableURL = estbenchBinary
-        process.arguments = ["run", "--devices", "8", "--duration", "4", "--threads", "1", "--shard", "0/1",
-                             "--metrics-listen", "127.0.0.1:0", "--metrics-linger", "3", "--results", dir.path]
-        let output = ProcessOutput(process)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        terminateAfterDeadline(process)
+        let (process, output) = try startEstbench(["run", "--devices", "8", "--duration", "4", "--threads", "1", "--shard", "0/1",
+                             "--metrics-listen", "127.0.0.1:0", "--metrics-linger", "3", "--results", dir.path])
         let line = try output.waitForLine(on: .stdout, containing: "metrics: http://")
         let url = try XCTUnwrap(line.split(separator: " ").last.map(String.init))
         _ = try output.waitForLine(on: .stdout, containing: "run: ")

@@ -37,13 +37,7 @@ final class PerTargetResultTests: XCTestCase {
         """.write(toFile: profile, atomically: true, encoding: .utf8)
         let results = dir.appendingPathComponent("results").path
         let shards = try (0..<2).map { i -> (Process, ProcessOutput) in
-            let process = Process()
-            process.executableURL = estbenchBinary
-            process.arguments = ["run", profile, "--shard", "\(i)/2", "--start-in", "2s", "--threads", "1", "--results", results]
-            let output = ProcessOutput(process)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            terminateAfterDeadline(process)
+            let (process, output) = try startEstbench(["run", profile, "--shard", "\(i)/2", "--start-in", "2s", "--threads", "1", "--results", results])
             return (process, output)
         }
         for (i, (process, output)) in shards.enumerated() {

@@ -17,12 +17,7 @@ final class RunCheckpointTests: XCTestCase {
     func testAKilledRunKeepsItsLastCheckpoint() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-checkpoint-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: base) }
-        let process = Process()
-        process.executableURL = estbenchBinary
-        process.arguments = ["run", "--duration", "60", "--threads", "1", "--checkpoint-seconds", "1", "--results", base.path]
-        let output = ProcessOutput(process)
-        try process.run()
-        terminateAfterDeadline(process, seconds: 120)
+        let (process, output) = try startEstbench(["run", "--duration", "60", "--threads", "1", "--checkpoint-seconds", "1", "--results", base.path])
         defer { if process.isRunning { process.terminate() } }
         try output.waitForLine(on: .stderr, "progress line with completed operations") { (progressOperations($0) ?? 0) > 0 }
         // A checkpoint with operations in it (one a second; generous on a loaded machine).

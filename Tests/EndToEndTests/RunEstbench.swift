@@ -16,6 +16,16 @@ let estbenchBinary: URL = {
 /// returns its exit status and output.
 @discardableResult
 func runEstbench(_ arguments: [String], tool: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let (process, output) = try startEstbench(arguments, tool: tool, environment: environment)
+    let (o, e) = try output.waitForEnd(timeout: 180)
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), e)
+}
+
+/// Starts the built `estbench` (or `tool`) with `arguments` and no standard input, its output piped;
+/// it is terminated if still running after `deadlineSeconds`.
+func startEstbench(_ arguments: [String], tool: URL? = nil, environment: [String: String] = [:],
+                   deadlineSeconds: Double = 120) throws -> (process: Process, output: ProcessOutput) {
     let process = Process()
     process.executableURL = tool ?? estbenchBinary
     process.arguments = arguments
@@ -23,10 +33,8 @@ func runEstbench(_ arguments: [String], tool: URL? = nil, environment: [String: 
     let output = ProcessOutput(process)
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    terminateAfterDeadline(process)
-    let (o, e) = try output.waitForEnd(timeout: 180)
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), e)
+    terminateAfterDeadline(process, seconds: deadlineSeconds)
+    return (process, output)
 }
 
 /// The executable and arguments that run `estbench arguments…` under a shell resource limit

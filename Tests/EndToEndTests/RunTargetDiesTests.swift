@@ -41,12 +41,7 @@ final class RunTargetDiesTests: XCTestCase {
           durationSeconds: \(durationSeconds)
         """.write(toFile: profile, atomically: true, encoding: .utf8)
         let results = dir.appendingPathComponent("results")
-        let process = Process()
-        process.executableURL = estbenchBinary
-        process.arguments = ["run", profile, "--threads", "1", "--results", results.path]
-        let output = ProcessOutput(process)
-        try process.run()
-        terminateAfterDeadline(process, seconds: 120)
+        let (process, output) = try startEstbench(["run", profile, "--threads", "1", "--results", results.path])
         let started = Date()
         // Killed only once the run has measured successes (the piped progress line, every 5 s).
         try output.waitForLine(on: .stderr, "progress line with completed operations and no errors") {

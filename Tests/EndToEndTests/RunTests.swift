@@ -78,12 +78,7 @@ final class RunTests: XCTestCase {
     func testInterruptDrainsAndWritesResults() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("estbench-results-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: base) }
-        let process = Process()
-        process.executableURL = estbenchBinary
-        process.arguments = ["run", "--duration", "60", "--threads", "1", "--results", base.path]
-        let output = ProcessOutput(process)
-        try process.run()
-        terminateAfterDeadline(process, seconds: 120)
+        let (process, output) = try startEstbench(["run", "--duration", "60", "--threads", "1", "--results", base.path])
         defer { if process.isRunning { process.terminate() } }
         // Interrupted once the run has measured something (the piped progress line, every 5 s).
         try output.waitForLine(on: .stderr, "progress line with completed operations") { (progressOperations($0) ?? 0) > 0 }
@@ -122,12 +117,7 @@ final class RunTests: XCTestCase {
         stop:
           durationSeconds: 60
         """.write(toFile: profile, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = estbenchBinary
-        process.arguments = ["run", profile, "--threads", "1", "--results", dir.appendingPathComponent("results").path]
-        let output = ProcessOutput(process)
-        try process.run()
-        terminateAfterDeadline(process, seconds: 120)
+        let (process, output) = try startEstbench(["run", profile, "--threads", "1", "--results", dir.appendingPathComponent("results").path])
         defer { if process.isRunning { process.terminate() } }
         // 8 operations done: every device has its cacerts and now waits on its stalled enrollment.
         try output.waitForLine(on: .stderr, "progress line with 8 operations") { (progressOperations($0) ?? 0) >= 8 }

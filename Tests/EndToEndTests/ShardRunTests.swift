@@ -30,14 +30,8 @@ final class ShardRunTests: XCTestCase {
         try Self.openPlan.write(toFile: profile, atomically: true, encoding: .utf8)
         let results = dir.appendingPathComponent("results").path
         let shards = try (0..<3).map { i -> (Process, ProcessOutput) in
-            let process = Process()
-            process.executableURL = estbenchBinary
-            process.arguments = ["run", profile, "--target", "https://127.0.0.1:\(server.port)", "--set", "target.caBundle=\(server.bundle)",
-                                 "--shard", "\(i)/3", "--start-in", "3s", "--threads", "1", "--results", results]
-            let output = ProcessOutput(process)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            terminateAfterDeadline(process)
+            let (process, output) = try startEstbench(["run", profile, "--target", "https://127.0.0.1:\(server.port)", "--set", "target.caBundle=\(server.bundle)",
+                                 "--shard", "\(i)/3", "--start-in", "3s", "--threads", "1", "--results", results])
             return (process, output)
         }
         var shardJSON: [[String: Any]] = []
