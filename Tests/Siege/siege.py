@@ -242,39 +242,34 @@ def one_request(ctx, port, head, body=b"", body_limit=None):
         return 0
 
 
-def huge_header(n, port, ctx, deadline):
-    """A 1 MiB header field: 431 once the header limit is passed."""
+def repeated(n, port, ctx, deadline, head, body=b"", body_limit=None):
+    """`n` connections each sending `head` (and `body`), until `deadline`: the statuses answered."""
     statuses = {}
-    head = b"GET " + EST.encode() + b"cacerts HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n\r\n"
     for _ in range(n):
         if time.monotonic() > deadline:
             break
-        statuses_add(statuses, one_request(ctx, port, head))
+        statuses_add(statuses, one_request(ctx, port, head, body, body_limit=body_limit))
     return {"statuses": statuses}
+
+
+def huge_header(n, port, ctx, deadline):
+    """A 1 MiB header field: 431 once the header limit is passed."""
+    head = b"GET " + EST.encode() + b"cacerts HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n\r\n"
+    return repeated(n, port, ctx, deadline, head)
 
 
 def huge_body(n, port, ctx, deadline):
     """A declared 100 MiB body (1 MiB of it sent): 413 on the declaration."""
-    statuses = {}
     head = (b"POST " + EST.encode() + b"simpleenroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/pkcs10\r\nContent-Length: 104857600\r\n\r\n")
-    for _ in range(n):
-        if time.monotonic() > deadline:
-            break
-        statuses_add(statuses, one_request(ctx, port, head, b"A" * 65536, body_limit=1 << 20))
-    return {"statuses": statuses}
+    return repeated(n, port, ctx, deadline, head, b"A" * 65536, body_limit=1 << 20)
 
 
 def bad_chunk(n, port, ctx, deadline):
     """A chunked body whose chunk size is not hex: 400."""
-    statuses = {}
     head = (b"POST " + EST.encode() + b"simpleenroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/pkcs10\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nMIIB\r\n0\r\n\r\n")
-    for _ in range(n):
-        if time.monotonic() > deadline:
-            break
-        statuses_add(statuses, one_request(ctx, port, head))
-    return {"statuses": statuses}
+    return repeated(n, port, ctx, deadline, head)
 
 
 def pipelined(n, port, ctx, deadline, depth=8):
