@@ -54,11 +54,17 @@ struct CalibrationClients {
             // rate/10 every 100 ms let both the server and h2load batch wake-ups, and cost the server
             // ~20% less CPU per connection than the same rate spread out — the comparison would then
             // measure the arrival pattern. h2load refuses a per-period rate above its number of clients.
-            let periodMs = rate >= 100 ? 10 : 100
-            let perPeriod = min(requests, max(1, rate * periodMs / 1000))
-            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(perPeriod)", "--rate-period", "\(periodMs)ms",
+            let pace = Self.h2loadPace(rate: rate, clients: requests)
+            return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(pace.perPeriod)", "--rate-period", "\(pace.periodMs)ms",
                              server.enrollURL]
         }
+    }
+
+    /// h2load's `-r` and `--rate-period` for `rate` new connections per second: the shortest period
+    /// (10 ms) that starts at least one per period, never more per period than `clients`.
+    static func h2loadPace(rate: Int, clients: Int) -> (perPeriod: Int, periodMs: Int) {
+        let periodMs = rate >= 100 ? 10 : 100
+        return (min(clients, max(1, rate * periodMs / 1000)), periodMs)
     }
 
     /// h2load's TLS 1.3 cipher suites, in its order (nghttp2's default). OpenSSL's own order puts
