@@ -124,10 +124,7 @@ struct CompareCommand: ParsableCommand {
         // Bad input is found here, before any run: both sides' plans must load.
         var sideArguments: [[String]] = []
         for (target, sets) in [(baseTarget!, baseSet), (headTarget!, headSet)] {
-            var list: [ProfileOverride] = []
-            for text in overrides + sets {
-                do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
-            }
+            var list = try ProfileOverride.parsing(setArguments: overrides + sets)
             list += ProfileOverride.overrides(flag: .target, value: target)
             do { _ = try RunPlan.load(file: profile, overrides: list) } catch { throw CLIError.badInput("\(error)") }
             sideArguments.append(["--target", target] + (overrides + sets).flatMap { ["--set", $0] })

@@ -130,10 +130,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let invokedAt = Date()
-        var list: [ProfileOverride] = []
-        for text in overrides {
-            do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
-        }
+        var list = try ProfileOverride.parsing(setArguments: overrides)
         func flag(_ f: ProfileFlag, _ value: String?) throws {
             guard let value else { return }
             list += ProfileOverride.overrides(flag: f, value: value)
