@@ -309,14 +309,10 @@ struct RunCommand: ParsableCommand {
                                 resultsWritten: writeError == nil)
         if let endpoint, let feeder {
             // The last page: the measured totals, exactly result.json's; served for --metrics-linger more seconds.
-            feeder.stop()
-            endpoint.publish(PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
-                                            residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text())
-            if metricsLinger > 0 {
-                Console.out("metrics: serving the final figures for \(Format.number(metricsLinger)) s more")
-                usleep(UInt32(min(metricsLinger, 4000) * 1e6))
-            }
-            endpoint.stop()
+            endpoint.finish(feeder: feeder,
+                            finalPage: PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
+                                                      residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text(),
+                            lingerSeconds: metricsLinger)
         }
         if json {
             do { Console.write(1, try RunDigest(result, results: folderPath, exitCode: code).jsonText()) } catch {
