@@ -39,12 +39,7 @@ extension Comparison {
     /// operation's latency by percentile, BASE's runs and HEAD's overlaid.
     public func html(gates: [Gate]) -> String {
         let title = "estbench compare — \(base.label) vs \(head.label)"
-        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        page += "<title>\(HTML.escape(title))</title>\n<style>\n\(HTMLReport.css)"
-            + "td.worse{color:#b00020;font-weight:600}td.better{color:#1b7f3b;font-weight:600}td.num{text-align:right}</style>\n</head>\n<body>\n<main>\n"
-        page += "<h1>\(HTML.escape(title))</h1>\n"
-        page += "<p>BASE: \(HTML.escape(base.label)) (\(base.runs.count) run(s)) · HEAD: \(HTML.escape(head.label)) (\(head.runs.count) run(s))</p>\n"
+        var page = "<p>BASE: \(HTML.escape(base.label)) (\(base.runs.count) run(s)) · HEAD: \(HTML.escape(head.label)) (\(head.runs.count) run(s))</p>\n"
         page += "<p class=\"note\">\(HTML.escape(methodText))</p>\n"
         page += "<section id=\"comparison\"><h2>Comparison</h2>\n<table class=\"grid\">\n<thead><tr><th>operation</th><th>metric</th><th>BASE</th><th>HEAD</th>"
             + "<th>delta</th><th>95% interval</th><th>verdict</th><th>p</th><th>n (\(sampleUnit))</th></tr></thead>\n<tbody>\n"
@@ -73,6 +68,7 @@ extension Comparison {
         }
         page += HTMLReport(runs: runs).percentileSection()
         page += "<footer>Written by estbench compare. Latencies are from the intended start (corrected for coordinated omission).</footer>\n"
-        return page + "</main>\n</body>\n</html>\n"
+        return HTMLReport.page(title: title, extraCSS: "td.worse{color:#b00020;font-weight:600}td.better{color:#1b7f3b;font-weight:600}td.num{text-align:right}",
+                               body: page)
     }
 }

@@ -29,11 +29,7 @@ public struct HTMLReport: Sendable {
 
     public func html() -> String {
         let title = runs.count == 1 ? "estbench — \(runs[0].profileName) — \(runs[0].result.startTime)" : "estbench — \(runs.count) runs"
-        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        page += "<title>\(HTML.escape(title))</title>\n<style>\n\(Self.css)</style>\n</head>\n<body>\n<main>\n"
-        page += "<h1>\(HTML.escape(title))</h1>\n"
-        page += header()
+        var page = header()
         page += operationsTable()
         page += errorsSection()
         page += tlsSection()
@@ -43,7 +39,16 @@ public struct HTMLReport: Sendable {
         page += phaseSection()
         page += "<footer>Written by estbench \(HTML.escape(runs.first?.result.estbenchVersion ?? "")). Latencies are from the intended start "
             + "(corrected for coordinated omission) unless marked uncorrected. Hover a point for its value.</footer>\n"
-        return page + "</main>\n</body>\n</html>\n"
+        return Self.page(title: title, body: page)
+    }
+
+    /// A self-contained page: `title` as its title and heading, the report's style sheet (plus
+    /// `extraCSS`), then `body` (what `report` and `compare --html` write).
+    static func page(title: String, extraCSS: String = "", body: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            + "<title>\(HTML.escape(title))</title>\n<style>\n\(css)\(extraCSS)</style>\n</head>\n<body>\n<main>\n"
+            + "<h1>\(HTML.escape(title))</h1>\n" + body + "</main>\n</body>\n</html>\n"
     }
 
     // MARK: header

@@ -44,16 +44,19 @@ public struct SVGPlot: Sendable {
         public var colour: String
     }
 
-    public var id: String
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var xScale: PlotScale
-    public var yScale: PlotScale
-    public var series: [Series]
-    public var markers: [Marker] = []
-    public var width = 620.0
-    public var height = 320.0
+    public let id: String
+    public let title: String
+    public let xLabel: String
+    public let yLabel: String
+    public let xScale: PlotScale
+    public let yScale: PlotScale
+    public let series: [Series]
+    public let markers: [Marker]
+    public let width = 620.0
+    public let height = 320.0
+    /// The legend's rows (indices into `series`) and the plot area's top edge below them: laid out once.
+    let legendLayout: [[Int]]
+    let top: Double
 
     /// A plot whose linear axes fit the data (y from 0; x from the smallest x, or 0); pass a scale to fix one.
     public init(id: String, title: String, xLabel: String, yLabel: String, series: [Series],
@@ -68,22 +71,28 @@ public struct SVGPlot: Sendable {
         let ys = series.flatMap { $0.points.map(\.y) }
         self.xScale = xScale ?? .linear(min: Swift.min(xs.min() ?? 0, 0), max: Swift.max(xs.max() ?? 1, (xs.min() ?? 0) + 1))
         self.yScale = yScale ?? PlotScale.niceDomain(max: ys.max() ?? 0, maxCount: 6)
+        legendLayout = Self.legendRows(itemWidths: series.map { Self.legendItemWidth($0.name, mark: 34) },
+                                       available: width - Self.left - Self.right)
+        top = 34 + Double(legendLayout.count) * 18
     }
 
-    static let fontSize = 12.0
     /// Rough width of one character of the 11–12 px sans-serif labels (generous, so estimates never underlap).
     static let charWidth = 7.0
     static let left = 70.0
     static let right = 24.0
     static let bottom = 48.0
 
-    /// Rows of the legend: item names laid out left to right, wrapping at `width`.
-    func legendRows() -> [[Int]] {
+    /// Width of a legend item: its mark (line or swatch, with the space after it), its name and a gap.
+    static func legendItemWidth(_ name: String, mark: Double) -> Double {
+        mark + Double(name.count) * charWidth + 14
+    }
+
+    /// Rows of a legend: items of the given widths laid out left to right, wrapping at `available`.
+    static func legendRows(itemWidths: [Double], available: Double) -> [[Int]] {
         var rows: [[Int]] = [[]]
         var x = 0.0
-        for (index, item) in series.enumerated() {
-            let itemWidth = 34 + Double(item.name.count) * Self.charWidth + 14
-            if x + itemWidth > width - Self.left - Self.right, !rows[rows.count - 1].isEmpty {
+        for (index, itemWidth) in itemWidths.enumerated() {
+            if x + itemWidth > available, !rows[rows.count - 1].isEmpty {
                 rows.append([])
                 x = 0
             }
@@ -93,7 +102,6 @@ public struct SVGPlot: Sendable {
         return rows
     }
 
-    var top: Double { 34 + Double(legendRows().count) * 18 }
     var plotWidth: Double { width - Self.left - Self.right }
     var plotHeight: Double { height - top - Self.bottom }
 
@@ -123,39 +131,39 @@ public struct SVGPlot: Sendable {
     /// The chart as an `<svg>` element.
     public func svg() -> String {
         var s = "<svg class=\"plot\" data-plot=\"\(HTML.escape(id))\" xmlns=\"http://www.w3.org/2000/svg\" "
-            + "viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
-        s += "<text class=\"title\" x=\"\(n(Self.left))\" y=\"18\">\(HTML.escape(title))</text>\n"
+            + "viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
+        s += "<text class=\"title\" x=\"\(Self.n(Self.left))\" y=\"18\">\(HTML.escape(title))</text>\n"
         s += legend()
         s += axes()
         let plotBottom = top + plotHeight
-        s += "<clipPath id=\"clip-\(HTML.escape(id))\"><rect x=\"\(n(Self.left))\" y=\"\(n(top - 2))\" width=\"\(n(plotWidth + 2))\" height=\"\(n(plotHeight + 4))\"/></clipPath>\n"
+        s += "<clipPath id=\"clip-\(HTML.escape(id))\"><rect x=\"\(Self.n(Self.left))\" y=\"\(Self.n(top - 2))\" width=\"\(Self.n(plotWidth + 2))\" height=\"\(Self.n(plotHeight + 4))\"/></clipPath>\n"
         for marker in markers {
             let x = px(marker.x)
             // The label goes right of the line when it fits, else left of it (anchored at its end).
             let fitsRight = x + 4 + Double(marker.label.count) * Self.charWidth <= width - Self.right
-            s += "<g class=\"marker\" data-marker=\"\(HTML.escape(marker.label))\"><line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" "
+            s += "<g class=\"marker\" data-marker=\"\(HTML.escape(marker.label))\"><line x1=\"\(Self.n(x))\" y1=\"\(Self.n(top))\" x2=\"\(Self.n(x))\" y2=\"\(Self.n(plotBottom))\" "
                 + "stroke=\"\(marker.colour)\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>"
-                + "<text class=\"marker-label\" x=\"\(n(fitsRight ? x + 4 : x - 4))\" y=\"\(n(top + 14))\" text-anchor=\"\(fitsRight ? "start" : "end")\" "
+                + "<text class=\"marker-label\" x=\"\(Self.n(fitsRight ? x + 4 : x - 4))\" y=\"\(Self.n(top + 14))\" text-anchor=\"\(fitsRight ? "start" : "end")\" "
                 + "fill=\"\(marker.colour)\">\(HTML.escape(marker.label))</text></g>\n"
         }
         for item in series { s += seriesGroup(item) }
         if series.allSatisfy({ $0.points.isEmpty }) {
-            s += "<text class=\"empty\" x=\"\(n(Self.left + plotWidth / 2))\" y=\"\(n(top + plotHeight / 2))\" text-anchor=\"middle\">no data</text>\n"
+            s += "<text class=\"empty\" x=\"\(Self.n(Self.left + plotWidth / 2))\" y=\"\(Self.n(top + plotHeight / 2))\" text-anchor=\"middle\">no data</text>\n"
         }
         return s + "</svg>"
     }
 
     func legend() -> String {
         var s = ""
-        for (row, indices) in legendRows().enumerated() {
+        for (row, indices) in legendLayout.enumerated() {
             var x = Self.left
             let y = 36 + Double(row) * 18
             for index in indices {
                 let item = series[index]
-                s += "<g class=\"legend-item\"><line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 26))\" y2=\"\(n(y - 4))\" stroke=\"\(item.colour)\" stroke-width=\"2.5\""
+                s += "<g class=\"legend-item\"><line x1=\"\(Self.n(x))\" y1=\"\(Self.n(y - 4))\" x2=\"\(Self.n(x + 26))\" y2=\"\(Self.n(y - 4))\" stroke=\"\(item.colour)\" stroke-width=\"2.5\""
                     + (item.dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>"
-                    + "<text x=\"\(n(x + 32))\" y=\"\(n(y))\">\(HTML.escape(item.name))</text></g>\n"
-                x += 34 + Double(item.name.count) * Self.charWidth + 14
+                    + "<text x=\"\(Self.n(x + 32))\" y=\"\(Self.n(y))\">\(HTML.escape(item.name))</text></g>\n"
+                x += Self.legendItemWidth(item.name, mark: 34)
             }
         }
         return s
@@ -166,20 +174,20 @@ public struct SVGPlot: Sendable {
         var s = "<g class=\"axes\">\n"
         for tick in yScale.ticks(maxCount: Swift.max(Int(plotHeight / 32), 2)) {
             let y = py(tick.value)
-            s += "<line class=\"grid\" x1=\"\(n(Self.left))\" y1=\"\(n(y))\" x2=\"\(n(Self.left + plotWidth))\" y2=\"\(n(y))\"/>"
-                + "<text class=\"tick\" x=\"\(n(Self.left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(HTML.escape(tick.label))</text>\n"
+            s += "<line class=\"grid\" x1=\"\(Self.n(Self.left))\" y1=\"\(Self.n(y))\" x2=\"\(Self.n(Self.left + plotWidth))\" y2=\"\(Self.n(y))\"/>"
+                + "<text class=\"tick\" x=\"\(Self.n(Self.left - 6))\" y=\"\(Self.n(y + 4))\" text-anchor=\"end\">\(HTML.escape(tick.label))</text>\n"
         }
         for tick in xTicks() {
             let x = px(tick.value)
             // A label at the right edge is kept inside the picture.
             let halfLabel = Double(tick.label.count) * Self.charWidth / 2
             let labelX = Swift.min(x, width - 2 - halfLabel)
-            s += "<line class=\"grid\" x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\"/>"
-                + "<text class=\"tick\" x=\"\(n(labelX))\" y=\"\(n(plotBottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
+            s += "<line class=\"grid\" x1=\"\(Self.n(x))\" y1=\"\(Self.n(top))\" x2=\"\(Self.n(x))\" y2=\"\(Self.n(plotBottom))\"/>"
+                + "<text class=\"tick\" x=\"\(Self.n(labelX))\" y=\"\(Self.n(plotBottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
         }
-        s += "<rect class=\"frame\" x=\"\(n(Self.left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/>\n"
-        s += "<text class=\"axis-label\" x=\"\(n(Self.left + plotWidth / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n"
-        s += "<text class=\"axis-label\" transform=\"translate(16 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>\n"
+        s += "<rect class=\"frame\" x=\"\(Self.n(Self.left))\" y=\"\(Self.n(top))\" width=\"\(Self.n(plotWidth))\" height=\"\(Self.n(plotHeight))\"/>\n"
+        s += "<text class=\"axis-label\" x=\"\(Self.n(Self.left + plotWidth / 2))\" y=\"\(Self.n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n"
+        s += "<text class=\"axis-label\" transform=\"translate(16 \(Self.n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yLabel))</text>\n"
         return s + "</g>\n"
     }
 
@@ -190,26 +198,26 @@ public struct SVGPlot: Sendable {
             for (index, point) in item.points.enumerated() {
                 let x = px(point.x), y = py(point.y)
                 if index == 0 {
-                    d += "M\(n(x)) \(n(y))"
+                    d += "M\(Self.n(x)) \(Self.n(y))"
                 } else if item.steps {
-                    d += "H\(n(x))V\(n(y))"
+                    d += "H\(Self.n(x))V\(Self.n(y))"
                 } else {
-                    d += "L\(n(x)) \(n(y))"
+                    d += "L\(Self.n(x)) \(Self.n(y))"
                 }
             }
-            if item.steps { d += "H\(n(Self.left + plotWidth))" }
+            if item.steps { d += "H\(Self.n(Self.left + plotWidth))" }
             s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(item.colour)\" stroke-width=\"2\" stroke-linejoin=\"round\""
                 + (item.dashed ? " stroke-dasharray=\"6 4\"" : "") + " clip-path=\"url(#clip-\(HTML.escape(id)))\"/>\n"
         }
         for point in item.points {
-            s += "<circle class=\"pt\" data-point=\"1\" cx=\"\(n(px(point.x)))\" cy=\"\(n(py(point.y)))\" r=\"4\" style=\"--c:\(item.colour)\">"
+            s += "<circle class=\"pt\" data-point=\"1\" cx=\"\(Self.n(px(point.x)))\" cy=\"\(Self.n(py(point.y)))\" r=\"4\" style=\"--c:\(item.colour)\">"
                 + "<title>\(HTML.escape(item.name + ": " + point.tip))</title></circle>\n"
         }
         return s + "</g>\n"
     }
 
     /// A coordinate with at most one decimal.
-    func n(_ value: Double) -> String {
+    static func n(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
         return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
     }

@@ -47,18 +47,7 @@ public struct SVGStackedBars: Sendable {
 
     var labelWidth: Double { min(Double(bars.map(\.label.count).max() ?? 4) * SVGPlot.charWidth + 12, 260) }
     var legendRows: [[Int]] {
-        var rows: [[Int]] = [[]]
-        var x = 0.0
-        for (index, item) in legend.enumerated() {
-            let itemWidth = 18 + Double(item.name.count) * SVGPlot.charWidth + 14
-            if x + itemWidth > width - labelWidth - 20, !rows[rows.count - 1].isEmpty {
-                rows.append([])
-                x = 0
-            }
-            rows[rows.count - 1].append(index)
-            x += itemWidth
-        }
-        return rows
+        SVGPlot.legendRows(itemWidths: legend.map { SVGPlot.legendItemWidth($0.name, mark: 18) }, available: width - labelWidth - 20)
     }
 
     var top: Double { 34 + Double(legendRows.count) * 18 }
@@ -70,18 +59,17 @@ public struct SVGStackedBars: Sendable {
         let total = bars.map { $0.segments.reduce(0) { $0 + $1.value } }.max() ?? 0
         let scale = PlotScale.niceDomain(max: total, maxCount: 6)
         func x(_ value: Double) -> Double { left + scale.fraction(value) * plotWidth }
-        let plot = SVGPlot(id: id, title: title, xLabel: xLabel, yLabel: "", series: [], xScale: scale)
         var s = "<svg class=\"plot bars\" data-plot=\"\(HTML.escape(id))\" xmlns=\"http://www.w3.org/2000/svg\" "
-            + "viewBox=\"0 0 \(plot.n(width)) \(plot.n(height))\" width=\"\(plot.n(width))\" height=\"\(plot.n(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
-        s += "<text class=\"title\" x=\"\(plot.n(left))\" y=\"18\">\(HTML.escape(title))</text>\n"
+            + "viewBox=\"0 0 \(SVGPlot.n(width)) \(SVGPlot.n(height))\" width=\"\(SVGPlot.n(width))\" height=\"\(SVGPlot.n(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n"
+        s += "<text class=\"title\" x=\"\(SVGPlot.n(left))\" y=\"18\">\(HTML.escape(title))</text>\n"
         for (row, indices) in legendRows.enumerated() {
             var lx = left
             let y = 36 + Double(row) * 18
             for index in indices {
                 let item = legend[index]
-                s += "<g class=\"legend-item\"><rect x=\"\(plot.n(lx))\" y=\"\(plot.n(y - 10))\" width=\"12\" height=\"12\" fill=\"\(item.colour)\"/>"
-                    + "<text x=\"\(plot.n(lx + 18))\" y=\"\(plot.n(y))\">\(HTML.escape(item.name))</text></g>\n"
-                lx += 18 + Double(item.name.count) * SVGPlot.charWidth + 14
+                s += "<g class=\"legend-item\"><rect x=\"\(SVGPlot.n(lx))\" y=\"\(SVGPlot.n(y - 10))\" width=\"12\" height=\"12\" fill=\"\(item.colour)\"/>"
+                    + "<text x=\"\(SVGPlot.n(lx + 18))\" y=\"\(SVGPlot.n(y))\">\(HTML.escape(item.name))</text></g>\n"
+                lx += SVGPlot.legendItemWidth(item.name, mark: 18)
             }
         }
         let bottom = top + Double(bars.count) * (Self.barHeight + Self.gap)
@@ -91,18 +79,18 @@ public struct SVGStackedBars: Sendable {
         }
         s += "<g class=\"axes\">\n"
         for tick in ticks {
-            s += "<line class=\"grid\" x1=\"\(plot.n(x(tick.value)))\" y1=\"\(plot.n(top))\" x2=\"\(plot.n(x(tick.value)))\" y2=\"\(plot.n(bottom))\"/>"
-                + "<text class=\"tick\" x=\"\(plot.n(x(tick.value)))\" y=\"\(plot.n(bottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
+            s += "<line class=\"grid\" x1=\"\(SVGPlot.n(x(tick.value)))\" y1=\"\(SVGPlot.n(top))\" x2=\"\(SVGPlot.n(x(tick.value)))\" y2=\"\(SVGPlot.n(bottom))\"/>"
+                + "<text class=\"tick\" x=\"\(SVGPlot.n(x(tick.value)))\" y=\"\(SVGPlot.n(bottom + 16))\" text-anchor=\"middle\">\(HTML.escape(tick.label))</text>\n"
         }
-        s += "<text class=\"axis-label\" x=\"\(plot.n(left + plotWidth / 2))\" y=\"\(plot.n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n</g>\n"
+        s += "<text class=\"axis-label\" x=\"\(SVGPlot.n(left + plotWidth / 2))\" y=\"\(SVGPlot.n(height - 8))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>\n</g>\n"
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * (Self.barHeight + Self.gap) + Self.gap / 2
             s += "<g class=\"bar\" data-bar=\"\(HTML.escape(bar.label))\" data-segments=\"\(bar.segments.count)\">"
-                + "<text class=\"tick\" x=\"\(plot.n(left - 6))\" y=\"\(plot.n(y + Self.barHeight / 2 + 4))\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>\n"
+                + "<text class=\"tick\" x=\"\(SVGPlot.n(left - 6))\" y=\"\(SVGPlot.n(y + Self.barHeight / 2 + 4))\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>\n"
             var start = 0.0
             for segment in bar.segments {
                 let x0 = x(start), x1 = x(start + segment.value)
-                s += "<rect data-segment=\"\(HTML.escape(segment.name))\" x=\"\(plot.n(x0))\" y=\"\(plot.n(y))\" width=\"\(plot.n(max(x1 - x0, 0)))\" height=\"\(plot.n(Self.barHeight))\" fill=\"\(segment.colour)\">"
+                s += "<rect data-segment=\"\(HTML.escape(segment.name))\" x=\"\(SVGPlot.n(x0))\" y=\"\(SVGPlot.n(y))\" width=\"\(SVGPlot.n(max(x1 - x0, 0)))\" height=\"\(SVGPlot.n(Self.barHeight))\" fill=\"\(segment.colour)\">"
                     + "<title>\(HTML.escape(bar.label + " " + segment.name + ": " + segment.tip))</title></rect>\n"
                 start += segment.value
             }

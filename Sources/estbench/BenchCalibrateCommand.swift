@@ -113,7 +113,7 @@ struct BenchCalibrateCommand: ParsableCommand {
         }
         let document = Document(estbench: Estbench.version, h2load: version, modes: summaries, benchIssueUs: issueUs,
                                 serverKeepaliveOverBenchIssue: overIssue)
-        json ? printJSON(document) : printText(document)
+        json ? Console.outJSON(document) : printText(document)
     }
 
     func printText(_ d: Document) {
@@ -127,12 +127,6 @@ struct BenchCalibrateCommand: ParsableCommand {
         Console.out("estbench checked every response (status, media type, base64, the PKCS#7, the certificate issued for its key and its "
                     + "validity; the server chain verified once); issued-certificate signatures are not checked without cacerts in the lifecycle. "
                     + "h2load checks the status only.")
-    }
-
-    func printJSON(_ d: Document) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let data = try? encoder.encode(d) { Console.out(String(decoding: data, as: UTF8.self)) }
     }
 
     /// The CSR h2load posts: P-256, like the profile's devices.

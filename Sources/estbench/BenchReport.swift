@@ -75,10 +75,6 @@ enum BenchReport {
                                             ratioP25: rounded($0.ratioQuartiles?.low ?? 1), ratioP75: rounded($0.ratioQuartiles?.high ?? 1),
                                             baseline: $0.baseline ?? $0.name)
                            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let data = try? encoder.encode(doc) {
-            Console.out(String(decoding: data, as: UTF8.self))
-        }
+        Console.outJSON(doc)
     }
 }

@@ -20,17 +20,9 @@ final class ChildRuns: Sendable {
 
     /// Blocks SIGINT/SIGTERM in this process (threads started later inherit it) and waits for them on one thread.
     init() {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let set = signals
+        let signals = SignalWaiter.blockTermination()
         WorkerThreads.detach { [self] in
-            var waitSet = set
-            var received: Int32 = 0
-            while sigwait(&waitSet, &received) == 0 {
-                let signal = received
+            while let signal = signals.next() {
                 let child = self.state.withLock { s -> pid_t? in
                     s.interrupted = true
                     return s.child

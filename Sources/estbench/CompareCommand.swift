@@ -123,16 +123,13 @@ struct CompareCommand: ParsableCommand {
     func makeRuns(_ profile: String) throws -> (base: String, head: String) {
         // Bad input is found here, before any run: both sides' plans must load.
         var sideArguments: [[String]] = []
+        var name = "profile"
         for (target, sets) in [(baseTarget!, baseSet), (headTarget!, headSet)] {
-            var list: [ProfileOverride] = []
-            for text in overrides + sets {
-                do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
-            }
+            var list = try ProfileOverride.parsing(setArguments: overrides + sets)
             list += ProfileOverride.overrides(flag: .target, value: target)
-            do { _ = try RunPlan.load(file: profile, overrides: list) } catch { throw CLIError.badInput("\(error)") }
+            do { name = try RunPlan.load(file: profile, overrides: list).name } catch { throw CLIError.badInput("\(error)") }
             sideArguments.append(["--target", target] + (overrides + sets).flatMap { ["--set", $0] })
         }
-        let name = (try? RunPlan.load(file: profile, overrides: []).name) ?? "profile" // loaded just above with overrides
         let parent: ResultsFolder
         do {
             parent = try ResultsFolder.create(base: URL(fileURLWithPath: results), startTime: Date(), profileName: "\(name)-compare-x\(repetitions)")

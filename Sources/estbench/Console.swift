@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Synchronization
 
@@ -10,6 +11,13 @@ enum Console {
     static func out(_ line: String) { write(humanFD.load(ordering: .relaxed), line + "\n") }
     static func human(_ text: String) { write(humanFD.load(ordering: .relaxed), text) }
     static func error(_ line: String) { write(2, line + "\n") }
+
+    /// `value` as pretty, key-sorted JSON, like `out` (what the `bench` commands' --json prints).
+    static func outJSON(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = try? encoder.encode(value) { out(String(decoding: data, as: UTF8.self)) }
+    }
 
     /// From now on human output goes to standard error (standard output is for JSON).
     static func humanToStandardError() { humanFD.store(2, ordering: .relaxed) }

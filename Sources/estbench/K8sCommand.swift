@@ -67,10 +67,7 @@ struct K8sCommand: ParsableCommand {
             return
         }
         guard let profile, let shards, let image else { return }
-        var list: [ProfileOverride] = []
-        for text in overrides {
-            do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
-        }
+        var list = try ProfileOverride.parsing(setArguments: overrides)
         if let target { list += ProfileOverride.overrides(flag: .target, value: target) }
         let plan: RunPlan
         let text: String

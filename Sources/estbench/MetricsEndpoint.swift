@@ -177,3 +177,17 @@ final class MetricsFeeder: Sendable {
         thread?.join()
     }
 }
+
+extension MetricsEndpoint {
+    /// The end of `run` or `serve`: stops `feeder`, serves `finalPage` for `lingerSeconds` more
+    /// (at most 4000, so a scraper can take the last figures), then stops.
+    func finish(feeder: MetricsFeeder, finalPage: String, lingerSeconds: Double) {
+        feeder.stop()
+        publish(finalPage)
+        if lingerSeconds > 0 {
+            Console.out("metrics: serving the final figures for \(Format.number(lingerSeconds)) s more")
+            usleep(UInt32(min(lingerSeconds, 4000) * 1e6))
+        }
+        stop()
+    }
+}

@@ -14,15 +14,13 @@ extension RunCommand {
         let search: CapacitySearchRun
         do {
             search = try CapacitySearchRun(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
-                                           generationProgress: { total, counter in
-                                               let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
-                                               return { bar?.finish() }
-                                           })
+                                           generationProgress: RunCommand.generationBar)
         } catch {
             server?.stop()
             throw CLIError.badInput("\(error)")
         }
-        RunCommand.handleSearchSignals(search, signals)
+        RunCommand.handleSignals(signals, first: "stopping the search — draining the step's operations in flight (again to drop them)",
+                                 stop: search.stop)
         let outcome: CapacitySearchRun.Outcome
         var steps: [SearchResult.Step] = []
         do {
@@ -73,26 +71,5 @@ extension RunCommand {
         let line = "step \(number): \(SearchTable.rate(step.offeredRate))/s → \(SearchTable.rate(step.achievedRate))/s achieved, p99 \(p99), "
             + "errors \(step.errorRate.map { SearchTable.rate($0 * 100) + "%" } ?? "-") — \(SearchTable.result(step))"
         return ([line] + step.warnings.map { "  warning: " + $0 }).joined(separator: "\n")
-    }
-
-    /// As `handleSignals`: the first signal drains the running step and ends the search (the results
-    /// so far are written); the second drops operations in flight; then estbench exits.
-    static func handleSearchSignals(_ search: CapacitySearchRun, _ signals: SignalWaiter) {
-        signals.onEachSignal { count in
-            switch count {
-            case 1:
-                Console.error("estbench: stopping the search — draining the step's operations in flight (again to drop them)")
-                search.stop()
-            case 2:
-                Console.error("estbench: stopping now — operations in flight are dropped")
-                search.stop()
-                WorkerThreads.detach {
-                    sleep(2)
-                    exitUnlessWriting("the workers did not stop within 2 s of the second signal")
-                }
-            default:
-                exitUnlessWriting("third signal")
-            }
-        }
     }
 }

@@ -130,10 +130,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let invokedAt = Date()
-        var list: [ProfileOverride] = []
-        for text in overrides {
-            do { list.append(try ProfileOverride(parsing: text)) } catch { throw CLIError.badInput("--set \(text): \(error)") }
-        }
+        var list = try ProfileOverride.parsing(setArguments: overrides)
         func flag(_ f: ProfileFlag, _ value: String?) throws {
             guard let value else { return }
             list += ProfileOverride.overrides(flag: f, value: value)
@@ -205,11 +202,8 @@ struct RunCommand: ParsableCommand {
         }
         let live = RunProgressLine(interval: RunProgressLine.intervalSeconds(terminal: Console.stderrIsTerminal))
         let coordinator = RunCoordinator(plan: plan, target: target, threads: loadThreads, say: { Console.out($0) },
-                                         generationProgress: { total, counter in
-                                             let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
-                                             return { bar?.finish() }
-                                         }, keepFleet: saveFleet != nil)
-        RunCommand.handleSignals(coordinator, signals)
+                                         generationProgress: RunCommand.generationBar, keepFleet: saveFleet != nil)
+        RunCommand.handleSignals(signals, first: "stopping — draining operations in flight (again to drop them)", stop: coordinator.stop)
         let shardIndex = plan.shard?.index
         let feeder = endpoint.map { endpoint in
             MetricsFeeder(endpoint: endpoint) { [progress = coordinator.progress] in
@@ -312,14 +306,10 @@ struct RunCommand: ParsableCommand {
                                 resultsWritten: writeError == nil)
         if let endpoint, let feeder {
             // The last page: the measured totals, exactly result.json's; served for --metrics-linger more seconds.
-            feeder.stop()
-            endpoint.publish(PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
-                                            residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text())
-            if metricsLinger > 0 {
-                Console.out("metrics: serving the final figures for \(Format.number(metricsLinger)) s more")
-                usleep(UInt32(min(metricsLinger, 4000) * 1e6))
-            }
-            endpoint.stop()
+            endpoint.finish(feeder: feeder,
+                            finalPage: PrometheusPage(counts: PrometheusPage.finalCounts(result), cpuSeconds: PrometheusPage.processCPUSeconds,
+                                                      residentBytes: ProcessMemory.currentRSSBytes, shard: shardIndex, complete: true).text(),
+                            lingerSeconds: metricsLinger)
         }
         if json {
             do { Console.write(1, try RunDigest(result, results: folderPath, exitCode: code).jsonText()) } catch {
@@ -375,19 +365,20 @@ struct RunCommand: ParsableCommand {
     }
 
     /// SIGINT/SIGTERM go to one thread (blocked everywhere else). The first drains in-flight
-    /// operations (within stop.drainSeconds, 5 s by default); the second drops them, and the results are written from what the
+    /// operations (within stop.drainSeconds, 5 s by default) — a run's, or a capacity search's running
+    /// step, which ends the search; the second drops them, and the results are written from what the
     /// workers hand back. If the workers have not handed back within 2 s of the second signal (or
     /// a third one comes), estbench exits at once with status 130 — but never while the results
-    /// folder is being written.
-    static func handleSignals(_ coordinator: RunCoordinator, _ signals: SignalWaiter) {
+    /// folder is being written. `first` says what the first signal does; `stop` stops the run.
+    static func handleSignals(_ signals: SignalWaiter, first: String, stop: @escaping @Sendable () -> Void) {
         signals.onEachSignal { count in
             switch count {
             case 1:
-                Console.error("estbench: stopping — draining operations in flight (again to drop them)")
-                coordinator.stop()
+                Console.error("estbench: \(first)")
+                stop()
             case 2:
                 Console.error("estbench: stopping now — operations in flight are dropped")
-                coordinator.stop()
+                stop()
                 WorkerThreads.detach {
                     sleep(2)
                     exitUnlessWriting("the workers did not stop within 2 s of the second signal")
@@ -396,6 +387,12 @@ struct RunCommand: ParsableCommand {
                 exitUnlessWriting("third signal")
             }
         }
+    }
+
+    /// The "generating" bar for the devices made before a run (a terminal only); its closure ends it.
+    static let generationBar: RunCoordinator.GenerationProgress = { total, counter in
+        let bar = Console.stderrIsTerminal ? ProgressBar(total: total, label: "generating", counter: counter) : nil
+        return { bar?.finish() }
     }
 
     /// Where a run's ending is: a forced exit (second or third signal) may only happen before the

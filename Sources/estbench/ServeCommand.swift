@@ -233,11 +233,10 @@ struct ServeCommand: ParsableCommand {
         for line in faultLines(tally, faults) { Console.out(line) }
         if let statsJSON { try writeStats(to: statsJSON, events: counts, tally: tally, plan: faults) }
         if let endpoint, let feeder {
-            feeder.stop()
-            endpoint.publish(PrometheusPage(counts: nil, cpuSeconds: PrometheusPage.processCPUSeconds, residentBytes: ProcessMemory.currentRSSBytes,
-                                            shard: nil, complete: true).text())
-            if metricsLinger > 0 { usleep(UInt32(min(metricsLinger, 4000) * 1e6)) }
-            endpoint.stop()
+            endpoint.finish(feeder: feeder,
+                            finalPage: PrometheusPage(counts: nil, cpuSeconds: PrometheusPage.processCPUSeconds,
+                                                      residentBytes: ProcessMemory.currentRSSBytes, shard: nil, complete: true).text(),
+                            lingerSeconds: metricsLinger)
         }
     }
 

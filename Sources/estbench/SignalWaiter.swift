@@ -16,12 +16,15 @@ struct SignalWaiter: Sendable {
         return SignalWaiter(signals: signals)
     }
 
-    /// Waits for the next SIGINT or SIGTERM; false if waiting failed.
-    func wait() -> Bool {
+    /// Waits for the next SIGINT or SIGTERM and returns which; nil if waiting failed.
+    func next() -> Int32? {
         var set = signals
         var received: Int32 = 0
-        return sigwait(&set, &received) == 0
+        return sigwait(&set, &received) == 0 ? received : nil
     }
+
+    /// Waits for the next SIGINT or SIGTERM; false if waiting failed.
+    func wait() -> Bool { next() != nil }
 
     /// Waits for the next SIGINT or SIGTERM, at most `seconds`; false when the time ran out first.
     func wait(seconds: Double) -> Bool {
