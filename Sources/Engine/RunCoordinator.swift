@@ -500,7 +500,7 @@ public final class RunCoordinator: Sendable {
         }
         guard open else { return out }
         for op in metrics.operations where op.startLag.totalCount > 0 {
-            let p99 = op.startLag.valueAtPercentile(99)
+            let p99 = op.startLag.percentileValue(99)
             if p99 > 1000 {
                 out.append("\(op.name): the open-model schedule fell behind: p99 start lag \(String(format: "%.1f", Double(p99) / 1000)) ms "
                            + "over \(op.startLag.totalCount) arrival(s) (latency is measured from the intended start)")

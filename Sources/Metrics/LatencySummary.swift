@@ -13,14 +13,18 @@ public struct LatencySummary: Codable, Sendable, Equatable {
 
     /// Reads the figures off `histogram` (all zero when it is empty).
     public init(_ histogram: Histogram<UInt64>) {
-        count = histogram.totalCount
-        let empty = histogram.totalCount == 0
-        minUs = empty ? 0 : histogram.min
-        meanUs = histogram.mean
-        p50Us = histogram.valueAtPercentile(50)
-        p90Us = histogram.valueAtPercentile(90)
-        p99Us = histogram.valueAtPercentile(99)
-        p999Us = histogram.valueAtPercentile(99.9)
-        maxUs = empty ? 0 : histogram.max
+        self.init(HistogramFigures(histogram))
+    }
+
+    /// The figures of a histogram already summarised.
+    public init(_ figures: HistogramFigures) {
+        count = figures.totalCount
+        minUs = figures.min
+        meanUs = figures.mean
+        p50Us = figures.value(atPercentile: 50)
+        p90Us = figures.value(atPercentile: 90)
+        p99Us = figures.value(atPercentile: 99)
+        p999Us = figures.value(atPercentile: 99.9)
+        maxUs = figures.max
     }
 }

@@ -54,7 +54,7 @@ public struct OperationMetrics: Sendable {
         guard let totalNs = stamps.correctedTotalNs else { return }
         tailSeen &+= 1
         if tailSeen >= tailRefreshAt && (tailRefreshAt <= 1024 || stamps.completeNs >= tailRefreshAtNs) {
-            tailFromUs = phases[Phase.total.index].valueAtPercentile(99)
+            tailFromUs = phases[Phase.total.index].percentileValue(99)
             tailRefreshAt = tailRefreshAt < 2048 ? tailRefreshAt * 2 : tailRefreshAt
             tailRefreshAtNs = stamps.completeNs &+ Self.tailRefreshIntervalNs
         }

@@ -152,6 +152,6 @@ public struct StepJudgement: Sendable, Equatable, Codable {
         // Every timeline histogram was encoded in-process in the one LatencyScale layout, so decoding
         // cannot fail; if it ever did, steadiness would only go unjudged.
         guard let histogram = try? merged.histogram() else { return nil }
-        return (Double(histogram.valueAtPercentile(50)) / 1000, Double(histogram.valueAtPercentile(99)) / 1000)
+        return (Double(histogram.percentileValue(50)) / 1000, Double(histogram.percentileValue(99)) / 1000)
     }
 }

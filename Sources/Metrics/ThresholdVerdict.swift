@@ -64,7 +64,7 @@ public struct ThresholdVerdict: Sendable, Equatable, Codable {
         case .p50Ms, .p90Ms, .p99Ms, .p999Ms, .maxMs:
             let histogram = metrics.histogram(.total, corrected: !threshold.uncorrected)
             guard histogram.totalCount > 0, let percentile = threshold.metric.percentile else { return nil }
-            let us = percentile >= 100 ? histogram.max : histogram.valueAtPercentile(percentile)
+            let us = percentile >= 100 ? histogram.max : histogram.percentileValue(percentile)
             return Double(us) / 1000
         }
     }

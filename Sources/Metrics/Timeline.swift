@@ -153,8 +153,8 @@ public struct Timeline: Sendable {
                     row.errors = bucket.errors
                     if bucket.latency.totalCount != 0 {
                         let histogram = try bucket.latency.histogram()
-                        row.p50Us = histogram.valueAtPercentile(50)
-                        row.p99Us = histogram.valueAtPercentile(99)
+                        row.p50Us = histogram.percentileValue(50)
+                        row.p99Us = histogram.percentileValue(99)
                     }
                 }
                 rows.append(row)

@@ -1,20 +1,22 @@
 import Foundation
 import Metrics
 
-/// One run as the HTML report reads it from its results folder: result.json (the known model, plus the
-/// whole document kept as JSON so sections other builds add — verdict, abortReason, search — render when
-/// present) and timeline.csv (per-second counts and interval percentiles; empty when the file is missing).
+/// One run as the HTML report reads it from its results folder: result.json (the known model, plus its
+/// verdict, abortReason and search sections kept as JSON, read loosely, so that what other builds wrote
+/// there renders when present) and timeline.csv (per-second counts and interval percentiles; empty when
+/// the file is missing).
 public struct ReportRun: Sendable {
     /// How the run is named in legends: its folder's name.
     public var label: String
     public var result: RunResult
-    public var document: JSONValue
+    /// result.json's `verdict`, `abortReason` and `search`, as written (an object of those present).
+    public var sections: JSONValue
     public var timeline: [TimelineRow]
 
-    public init(label: String, result: RunResult, document: JSONValue, timeline: [TimelineRow]) {
+    public init(label: String, result: RunResult, sections: JSONValue, timeline: [TimelineRow]) {
         self.label = label
         self.result = result
-        self.document = document
+        self.sections = sections
         self.timeline = timeline
     }
 
@@ -28,9 +30,9 @@ public struct ReportRun: Sendable {
             throw .system(operation: "read", path: resultURL.path, reason: error.localizedDescription)
         }
         let result = try RunResult.decode(from: data, what: resultURL.path)
-        let document: JSONValue
+        let sections: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: data)
+            sections = try JSONDecoder().decode(Sections.self, from: data).json
         } catch {
             throw .notJSON(what: resultURL.path, reason: String(describing: error))
         }
@@ -39,7 +41,23 @@ public struct ReportRun: Sendable {
         if let text = try? String(contentsOf: timelineURL, encoding: .utf8) { // a folder without timeline.csv plots no timeline
             rows = try timelineRows(csv: text, path: timelineURL.path)
         }
-        return ReportRun(label: folder.standardizedFileURL.lastPathComponent, result: result, document: document, timeline: rows)
+        return ReportRun(label: folder.standardizedFileURL.lastPathComponent, result: result, sections: sections, timeline: rows)
+    }
+
+    /// The sections read loosely: only these three, so the histograms (most of the file) are never built
+    /// into a `JSONValue` tree — that was most of the cost of rendering a run's report.
+    private struct Sections: Decodable {
+        let verdict: JSONValue?
+        let abortReason: JSONValue?
+        let search: JSONValue?
+
+        var json: JSONValue {
+            var object: [String: JSONValue] = [:]
+            if let verdict { object["verdict"] = verdict }
+            if let abortReason { object["abortReason"] = abortReason }
+            if let search { object["search"] = search }
+            return .object(object)
+        }
     }
 
     /// Parses timeline.csv text (`TimelineRow.csvHeader` then rows).
@@ -73,17 +91,17 @@ public struct ReportRun: Sendable {
 
     /// Why the run was aborted (`abortReason`), when it was.
     public var abortReason: String? {
-        document.first("abortReason")?.text
+        sections.first("abortReason")?.text
     }
 
     /// The verdict (`verdict`: passed, thresholds with measured values), when the run had thresholds.
     public var verdict: ReportVerdict? {
-        document["verdict"].flatMap(ReportVerdict.init(json:))
+        sections["verdict"].flatMap(ReportVerdict.init(json:))
     }
 
     /// The capacity search (`search`: maxSustainableRate and its steps), when one ran.
     public var search: ReportSearch? {
-        document["search"].flatMap(ReportSearch.init(json:))
+        sections["search"].flatMap(ReportSearch.init(json:))
     }
 }
 

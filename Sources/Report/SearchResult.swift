@@ -45,8 +45,8 @@ public struct SearchResult: Codable, Sendable, Equatable {
             var all = OperationMetrics(name: Threshold.allOperations)
             for op in metrics.operations { all.merge(op) }
             let total = all.histogram(.total)
-            p50Ms = total.totalCount > 0 ? Double(total.valueAtPercentile(50)) / 1000 : nil
-            p99Ms = total.totalCount > 0 ? Double(total.valueAtPercentile(99)) / 1000 : nil
+            p50Ms = total.totalCount > 0 ? Double(total.percentileValue(50)) / 1000 : nil
+            p99Ms = total.totalCount > 0 ? Double(total.percentileValue(99)) / 1000 : nil
         }
     }
 
