@@ -50,19 +50,26 @@ struct CalibrationClients {
             return common + ["-c", "\(connections)", "-n", "\(requests)", server.enrollURL]
         case .newconn:
             // One client per enrollment, a new connection each, started as evenly as h2load allows
-            // (estbench's open model spaces its arrivals evenly): rate/100 every 10 ms. Bursts of
-            // rate/10 every 100 ms let both the server and h2load batch wake-ups, and cost the server
-            // ~20% less CPU per connection than the same rate spread out — the comparison would then
-            // measure the arrival pattern. h2load refuses a per-period rate above its number of clients.
+            // (estbench's open model spaces its arrivals evenly): at the default 500/s one every 2 ms.
+            // A connection that arrives while the server sleeps costs the client the server's wake-up
+            // (its connect runs the server's SYN handling and wakes it): 5 every 10 ms cost h2load ~20%
+            // less CPU per connection than 1 every 2 ms, measured — the comparison would measure the
+            // arrival pattern. h2load refuses a per-period rate above its number of clients.
             let pace = Self.h2loadPace(rate: rate, clients: requests)
             return common + ["-c", "\(requests)", "-n", "\(requests)", "-r", "\(pace.perPeriod)", "--rate-period", "\(pace.periodMs)ms",
                              server.enrollURL]
         }
     }
 
-    /// h2load's `-r` and `--rate-period` for `rate` new connections per second: the shortest period
-    /// (10 ms) that starts at least one per period, never more per period than `clients`.
+    /// h2load's `-r` and `--rate-period` for `rate` new connections per second. h2load's period is a
+    /// whole number of milliseconds: the shortest (up to 100 ms) in which `rate` starts a whole number
+    /// of connections — one every 1000/rate ms when rate divides 1000 — keeps the rate exact and the
+    /// starts as even as h2load can make them; a rate with no such period is rounded, 10 ms periods
+    /// from 100/s up. Never more per period than `clients`.
     static func h2loadPace(rate: Int, clients: Int) -> (perPeriod: Int, periodMs: Int) {
+        if let periodMs = (1...100).first(where: { rate * $0 % 1000 == 0 }) {
+            return (min(clients, rate * periodMs / 1000), periodMs)
+        }
         let periodMs = rate >= 100 ? 10 : 100
         return (min(clients, max(1, rate * periodMs / 1000)), periodMs)
     }

@@ -2,15 +2,21 @@
 import Testing
 import Workload
 
-/// How `bench calibrate` paces h2load's new connections: as evenly as h2load allows (10 ms periods),
-/// like estbench's own arrivals, never more per period than it has clients.
+/// How `bench calibrate` paces h2load's new connections: as evenly as h2load allows (one every 1000/rate ms when
+/// rate divides 1000), like estbench's own arrivals, never more per period than it has clients.
 @Suite struct CalibrationPaceTests {
     @Test func paceIsEvenAndBounded() {
-        #expect(CalibrationClients.h2loadPace(rate: 500, clients: 2000) == (5, 10))
+        #expect(CalibrationClients.h2loadPace(rate: 500, clients: 2000) == (1, 2))
+        #expect(CalibrationClients.h2loadPace(rate: 1000, clients: 2000) == (1, 1))
         #expect(CalibrationClients.h2loadPace(rate: 100, clients: 2000) == (1, 10))
-        #expect(CalibrationClients.h2loadPace(rate: 50, clients: 2000) == (5, 100))
+        #expect(CalibrationClients.h2loadPace(rate: 300, clients: 2000) == (3, 10))
+        #expect(CalibrationClients.h2loadPace(rate: 50, clients: 2000) == (1, 20))
         #expect(CalibrationClients.h2loadPace(rate: 10, clients: 2000) == (1, 100))
-        #expect(CalibrationClients.h2loadPace(rate: 100_000, clients: 20) == (20, 10))
+        #expect(CalibrationClients.h2loadPace(rate: 2500, clients: 2000) == (5, 2))
+        #expect(CalibrationClients.h2loadPace(rate: 100_000, clients: 20) == (20, 1))
+        // No whole period up to 100 ms: rounded.
+        #expect(CalibrationClients.h2loadPace(rate: 333, clients: 2000) == (3, 10))
+        #expect(CalibrationClients.h2loadPace(rate: 37, clients: 2000) == (3, 100))
     }
 }
 
