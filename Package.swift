@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "DERTests", dependencies: ["DER", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "DER", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "PKI", "EventLoop", "TestSupport", "COpenSSL", "COpenSSLShims"], swiftSettings: strict),
         .testTarget(name: "PKITests", dependencies: ["PKI", "DER", "COpenSSL", "COpenSSLShims", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ESTTests", dependencies: ["EST", "HTTP", "PKI", "DER", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EST", "TLS", "EventLoop", "HTTP", "PKI", "TestSupport"], swiftSettings: strict),

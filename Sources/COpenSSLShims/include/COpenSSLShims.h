@@ -1,5 +1,6 @@
 // Wrappers for OpenSSL macros and type-generic stack helpers that Swift cannot import.
-// No logic lives here: each function is one OpenSSL macro, named COpenSSLShims_<original>.
+// No logic lives here: each function is one OpenSSL macro, named COpenSSLShims_<original> (but for
+// block_cache.c, the allocator OpenSSL is given).
 #ifndef COPENSSLSHIMS_H
 #define COPENSSLSHIMS_H
 
@@ -9,6 +10,7 @@
 #include <openssl/x509v3.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ssl.h>
+#include <stddef.h>
 #include <stdint.h>
 
 void COpenSSLShims_OPENSSL_free(void *pointer);
@@ -45,5 +47,17 @@ static const uint64_t COpenSSLShims_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSIO
 
 /// EVP_PKEY_KEYPAIR is a composed macro Swift cannot import.
 static const int COpenSSLShims_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
+
+// OpenSSL's allocations go through a per-thread cache of small blocks (block_cache.c).
+// 1 when the cache was installed at load time (0 under sanitizers, or if OpenSSL had allocated first).
+int COpenSSLShims_block_cache_installed(void);
+// 1 unless built for a sanitizer (then OpenSSL keeps the system allocator).
+int COpenSSLShims_block_cache_built(void);
+// The most bytes of freed blocks one thread's cache holds.
+size_t COpenSSLShims_block_cache_budget(void);
+// Allocations the calling thread's cache answered so far.
+unsigned long long COpenSSLShims_block_cache_thread_hits(void);
+// Bytes of freed blocks the calling thread's cache holds.
+size_t COpenSSLShims_block_cache_thread_bytes(void);
 
 #endif
