@@ -96,6 +96,8 @@ public final class TLSConnection {
                 let n = session.takeCiphertext(into: buffer)
                 if n == 0 { return }
                 if tcp.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) == .closed { return }
+                // A memory BIO hands out all it holds up to the buffer's size: less means it is empty.
+                if n < buffer.count { return }
             }
         }
     }
