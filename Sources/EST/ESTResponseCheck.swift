@@ -102,12 +102,12 @@ public enum ESTResponseCheck {
         switch operation {
         case .cacerts, .simpleenroll, .simplereenroll:
             // The Content-Type field found once for both of its checks.
-            let contentType = headers.firstIndex(named: "content-type")
-            guard let contentType, headers.mediaType(at: contentType, matches: ESTMediaType.pkcs7) else {
+            let contentType = headers.firstIndex(named: Texts.contentType)
+            guard let contentType, headers.mediaType(at: contentType, matches: Texts.pkcs7) else {
                 return mediaType(operation, headers, expected: ESTMediaType.pkcs7)
             }
             noteHeaderDeviations(operation, headers, note: note)
-            if operation != .cacerts, !headers.value(at: contentType, containsIgnoringCase: "smime-type=certs-only") {
+            if operation != .cacerts, !headers.value(at: contentType, containsIgnoringCase: Texts.certsOnly) {
                 note(.missingSMIMEType(operation, contentType: headers.value(named: "content-type") ?? ""))
             }
             return response.withBody { body in
@@ -135,6 +135,14 @@ public enum ESTResponseCheck {
             noteHeaderDeviations(operation, headers, note: note)
             return response.withBody { body in serverKeyGen(body, contentType: headers.value(named: "content-type") ?? "", context: context, note: note) }
         }
+    }
+
+    /// The header texts every certs-only answer is checked for, prepared once.
+    enum Texts {
+        static let contentType = HTTPCaselessText("content-type")
+        static let pkcs7 = HTTPCaselessText(ESTMediaType.pkcs7)
+        static let certsOnly = HTTPCaselessText("smime-type=certs-only")
+        static let contentTransferEncoding = HTTPCaselessText("content-transfer-encoding")
     }
 
     // MARK: per operation
@@ -332,7 +340,7 @@ public enum ESTResponseCheck {
 
     /// Header deviations of a base64 answer (RFC 8951 3.2: Content-Transfer-Encoding is obsolete).
     static func noteHeaderDeviations(_ operation: ESTOperation, _ headers: HTTPHeaders, note: (ESTDeviation) -> Void) {
-        if headers.contains(named: "content-transfer-encoding") {
+        if headers.contains(named: Texts.contentTransferEncoding) {
             note(.contentTransferEncoding(value: headers.value(named: "content-transfer-encoding") ?? ""))
         }
     }

@@ -68,12 +68,16 @@ final class EngineDevice: TLSConnectionDelegate {
     let targetIndex: Int
     /// The address of the connection opened last (one of the target's when they are re-resolved).
     private var address: SocketAddress
-    private(set) var state = State.parked
-    private var link: Link?
+    // Exclusivity of `state`, `link` and `exchange`: the worker's thread alone touches them, and
+    // every access is a plain load or store, or (`exchange`) an in-place call that never calls
+    // back into the device, so no access can begin while another is open — the runtime's
+    // dynamic check (~76 instructions a time, several per operation) is off.
+    @exclusivity(unchecked) private(set) var state = State.parked
+    @exclusivity(unchecked) private var link: Link?
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).
     private var session: TLSResumableSession?
     private var sessionIdentity: [UInt8]?
-    private var exchange = ESTExchange()
+    @exclusivity(unchecked) private var exchange = ESTExchange()
     /// Position in the lifecycle, and (open model) operations left in the current pass.
     private var step = 0
     private var passRemaining = 0
@@ -402,22 +406,25 @@ final class EngineDevice: TLSConnectionDelegate {
         guard var link else { return }
         var op = op
         op.stamps.completeNs = MonotonicTime.nowNs()
-        if exchange.response.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
+        // One copy of the parser for every question below (each read of `exchange.response` from
+        // this class's storage copies it: a retain and a release per buffer it holds).
+        let response = exchange.response
+        if response.status == 202, let follow = settings.follow202, op.retries < follow.maxRetries {
             // Pending (RFC 7030 4.2.3): ask again after Retry-After, bounded by the profile.
             op.retries += 1
             var waitMs: UInt64 = 1000
-            if case .seconds(let s)? = exchange.response.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
-            if !exchange.response.keepAlive { closeLink() }
+            if case .seconds(let s)? = response.retryAfter { waitMs = UInt64(max(0, s)) * 1000 }
+            if !response.keepAlive { closeLink() }
             timeout.stop()
             state = .awaitingRetryAfter(op)
             arm(wait, ns: min(waitMs, follow.maxWaitMs) * 1_000_000)
             return
         }
-        link.lastStatus = exchange.response.status
+        link.lastStatus = response.status
         self.link = link
-        let (outcome, reason) = judge(op.kind)
+        let (outcome, reason) = judge(op.kind, response)
         if settings.resumes, let s = link.tls.session.resumableSession { session = s }
-        if !exchange.response.keepAlive { closeLink() }
+        if !response.keepAlive { closeLink() }
         complete(op, outcome, reason)
     }
 
@@ -439,11 +446,11 @@ final class EngineDevice: TLSConnectionDelegate {
 
     /// The EST checks of the response (status, media type, body, the issued certificate — chained
     /// to the run's cacerts, valid, its serial not seen twice), with the reason when it failed.
-    private func judge(_ kind: ESTOperation) -> (Outcome, FailureReason?) {
+    private func judge(_ kind: ESTOperation, _ response: HTTPResponseParser) -> (Outcome, FailureReason?) {
         let context = ESTResponseCheck.Context(
             publicKeyInfo: credentials.key.publicKeyInfo, requestedSubject: credentials.requestedSubject,
             caCertificates: worker.issuingCAs, verifier: worker.signatureVerifier(for: kind), nowUnixSeconds: worker.nowUnixSeconds())
-        let judgement = ESTResponseCheck.judge(kind, response: exchange.response, context: context, note: { worker.finding($0.kind, $0.example) })
+        let judgement = ESTResponseCheck.judge(kind, response: response, context: context, note: { worker.finding($0.kind, $0.example) })
         if let issued = judgement.issued {
             credentials.certificate = Array(issued.encoded)
             worker.issued(issued)
@@ -458,7 +465,7 @@ final class EngineDevice: TLSConnectionDelegate {
         case .serverError: return (.serverError5xx, statusReason(kind))
         case .invalid(let problem, let detail):
             switch problem {
-            case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(exchange.response.contentType ?? "(none)")", example: detail))
+            case .mediaType: return (.validationFailure(.mediaType), FailureReason("Content-Type \(response.contentType ?? "(none)")", example: detail))
             case .base64: return (.validationFailure(.base64), FailureReason("not base64", example: detail))
             case .pkcs7: return (.validationFailure(.pkcs7), FailureReason("not a certs-only PKCS#7", example: detail))
             case .keyMismatch: return (.validationFailure(.keyMismatch), FailureReason("no certificate for the key", example: detail))

@@ -44,7 +44,9 @@ final class EngineWorker {
     /// Issuing answers judged so far (`SignatureChecks` samples by this count).
     private var issuingAnswers = 0
     /// Serial numbers issued in this run, per issuer (duplicates are findings).
-    private(set) var serials = IssuedSerials()
+    // Exclusivity: this worker's thread alone touches it, and `record` modifies it in place without
+    // calling out, so no access overlaps another; the dynamic check (one per issued certificate) is off.
+    @exclusivity(unchecked) private(set) var serials = IssuedSerials()
     /// Client-side failures (not the server's doing), with the first one's text.
     private(set) var clientFailures = 0
     private(set) var firstClientFailure: String?

@@ -12,9 +12,7 @@ extension HTTPHeaders {
     public func mediaType(at index: Int, matches mediaType: String) -> Bool {
         let s = spans[index]
         return storage.withUnsafeBufferPointer { buffer in
-            var end = s.valueStart
-            while end < s.valueEnd && buffer[end] != HTTPSyntax.semicolon { end += 1 }
-            while end > s.valueStart && HTTPSyntax.isWhitespace(buffer[end - 1]) { end -= 1 }
+            let end = HTTPHeaders.mediaTypeEnd(buffer, s)
             if let r = mediaType.utf8.withContiguousStorageIfAvailable({
                 HTTPSyntax.equalsIgnoringCase(buffer, s.valueStart, end, $0)
             }) {
@@ -24,6 +22,14 @@ extension HTTPHeaders {
                 HTTPSyntax.equalsIgnoringCase(buffer, s.valueStart, end, $0)
             }
         }
+    }
+
+    /// Where the media type in the value at `s` ends: before any `;` parameters and the whitespace before them.
+    static func mediaTypeEnd(_ buffer: UnsafeBufferPointer<UInt8>, _ s: Span) -> Int {
+        var end = s.valueStart
+        while end < s.valueEnd && buffer[end] != HTTPSyntax.semicolon { end += 1 }
+        while end > s.valueStart && HTTPSyntax.isWhitespace(buffer[end - 1]) { end -= 1 }
+        return end
     }
 
     /// Whether the first value of `name` contains `needle`, ignoring ASCII case, without allocating
