@@ -29,7 +29,7 @@ extension EngineSettings {
         do { csrTemplate = try PKI.CSRTemplate(commonName: profile.devices.csr.commonNamePattern, sanDNS: profile.devices.csr.sanDNSPatterns) } catch {
             throw .setup("devices.csr: \(error)")
         }
-        var timeouts: [ESTOperation: UInt64] = [:]
+        var timeouts = ESTOperationTable<UInt64>()
         for op in ESTOperation.allCases { timeouts[op] = UInt64(profile.timeouts.milliseconds(for: op)) }
         var follow202: (maxRetries: Int, maxWaitMs: UInt64)?
         if case .follow(let retries, let waitSeconds) = profile.onAccepted202 { follow202 = (retries, UInt64(waitSeconds * 1000)) }
@@ -83,8 +83,8 @@ extension EngineSettings {
     /// One request template per operation: the Host field from the target's URL (an IPv6 address in
     /// brackets, port 443 omitted), the URL's path before `/.well-known/est`.
     static func templates(target: RunTarget, credentials: HTTP.BasicCredentials?) throws(RunCoordinator.RunError)
-        -> [ESTOperation: HTTPRequestTemplate] {
-        var templates: [ESTOperation: HTTPRequestTemplate] = [:]
+        -> ESTOperationTable<HTTPRequestTemplate> {
+        var templates = ESTOperationTable<HTTPRequestTemplate>()
         for op in ESTOperation.allCases {
             do {
                 templates[op] = try HTTPRequestTemplate(method: op.usesPOST ? .post : .get,

@@ -17,7 +17,7 @@ struct EngineSettings: @unchecked Sendable {
     let address: SocketAddress
     let serverName: String
     let tlsContext: TLSContext
-    let templates: [ESTOperation: HTTPRequestTemplate]
+    let templates: ESTOperationTable<HTTPRequestTemplate>
     let steps: [Step]
     /// A weighted mix instead of ordered steps: each operation drawn (seeded per device).
     let mix: Lifecycle?
@@ -41,7 +41,7 @@ struct EngineSettings: @unchecked Sendable {
     let operationsPerConnection: Int?
     /// Offer the device's last session on its next connection.
     let resumes: Bool
-    let timeoutMs: [ESTOperation: UInt64]
+    let timeoutMs: ESTOperationTable<UInt64>
     let deadlineNs: UInt64?
     /// Open model: each worker's share of the arrival schedule (one arrival = one device running its
     /// lifecycle once, timed from the intended start). nil: closed model.

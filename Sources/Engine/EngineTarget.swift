@@ -7,7 +7,7 @@ import HTTP
 struct EngineTarget {
     let address: SocketAddress
     let serverName: String
-    let templates: [ESTOperation: HTTPRequestTemplate]
+    let templates: ESTOperationTable<HTTPRequestTemplate>
     /// What the console calls it (the URL).
     let description: String
     /// `target.resolveEverySeconds`: every address its name resolves to now (new connections spread

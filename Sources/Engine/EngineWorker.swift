@@ -77,7 +77,7 @@ final class EngineWorker {
     private var active = 0
     /// Builds channel-bound CSRs after handshakes (one builder per worker thread).
     let csrBuilder: CSRBuilder
-    private var operationIDs: [ESTOperation: OperationID] = [:]
+    private var operationIDs = ESTOperationTable<OperationID>()
     /// Unreachable-failure reason → its slot in `progress` (this thread's cache).
     private var reasonSlots: [String: Int] = [:]
     /// Set from other threads before `wakeup` is signalled.

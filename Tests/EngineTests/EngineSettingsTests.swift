@@ -118,7 +118,7 @@ final class EngineSettingsTests: XCTestCase {
 
     func testTemplatesNameTheServerInTheHostFieldAndTheLabelInThePath() throws {
         let s = try Self.settings(try Self.plan(), label: "arbitrary")
-        XCTAssertEqual(Set(s.templates.keys), Set(ESTOperation.allCases))
+        for op in ESTOperation.allCases { XCTAssertNotNil(s.templates[op], "\(op)") }
         let request = Self.text(s.templates[.simpleenroll]!)
         XCTAssertTrue(request.hasPrefix("POST /.well-known/est/arbitrary/simpleenroll HTTP/1.1\r\n"), request)
         XCTAssertTrue(request.contains("\r\nHost: est.example:8443\r\n"), request)
