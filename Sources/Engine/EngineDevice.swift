@@ -482,6 +482,9 @@ final class EngineDevice: TLSConnectionDelegate {
         return FailureReason(line, example: example)
     }
 
+    /// Whether the device has a connection open now (handshake done, not closed), busy or idle.
+    var holdsConnection: Bool { link?.isUsable ?? false }
+
     /// Ends the device once: closes its timers and connection and tells the worker.
     private func finishDevice() {
         if case .finished = state { return }

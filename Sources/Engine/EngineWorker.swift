@@ -187,6 +187,7 @@ final class EngineWorker {
         guard phase == .running else { return }
         phase = .draining
         closeSchedule()
+        tls.openAtStop = UInt64(devices.count(where: \.holdsConnection))
         for d in devices { d.stop() }
         guard active > 0 else { return }
         do {

@@ -78,6 +78,31 @@ final class DeviceStateTests: XCTestCase {
         XCTAssertLessThan(run.wallSeconds, 60)
     }
 
+    /// The connections open when the deadline came are counted before any is closed: kept-alive
+    /// devices thinking hold one each; devices that open a new connection per operation hold none
+    /// while they think.
+    func testConnectionsOpenAtTheStopAreCounted() throws {
+        let server = try EngineFixture()
+        let held = try server.run("""
+        devices: {count: 5}
+        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
+        connection: {keepAlive: true}
+        load: {closed: {devices: 5}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(held.counters("cacerts"), ["2xx": 5])
+        XCTAssertEqual(held.outcome.tls.openAtStop, 5)
+        let closed = try server.run("""
+        devices: {count: 5}
+        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
+        connection: {newPerOperation: true}
+        load: {closed: {devices: 5}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(closed.counters("cacerts"), ["2xx": 5])
+        XCTAssertEqual(closed.outcome.tls.openAtStop, 0)
+    }
+
     /// Awaiting a connection slot (2 new connections a second for 20 devices): the deadline ends
     /// the waits; the operations that never got a connection are cut off and counted.
     func testDeadlineEndsConnectionSlotWaitsAndCountsThemCutOff() throws {
