@@ -72,11 +72,12 @@ for pid in "${server_pids[@]}"; do wait "$pid" || true; done
 server_pids=() shard_pids=()
 "$estbench" merge "$out/shards" --out "$out/merged" > "$out/merge.log" 2>&1 || status=$?
 
-peak=$(sort -t, -k2 -n -r <(tail -n +2 "$out/samples.csv") | head -1)
 {
     echo "shards exit status: $status (last non-zero)"
-    echo "most connections held at once (seconds,held,client_rss_kib,server_rss_kib): $peak"
+    awk -F, 'NR > 1 { if ($2 > most) { most = $2; from = $1; n = 0; rss = $3; srss = $4 } if ($2 == most) { n++; to = $1 } }
+        END { printf "most connections held at once: %d, in %d samples from second %d to %d; then client RSS %d KiB, servers %d KiB\n", most, n, from, to, rss, srss }' "$out/samples.csv"
     echo "servers' CPU: $(awk -v t="$server_cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f s", t / hz }')"
     grep -h "stopped" "$out"/serve-*.log
+    grep -h "^tls:" "$out/merge.log"
 } | tee "$out/summary.txt"
 exit "$status"
