@@ -212,6 +212,13 @@ final class CertificateAuthorityTests: XCTestCase {
         let again = try CertificateAuthority.loadOrCreate(in: dir, options: .init())
         XCTAssertFalse(again.created)
         XCTAssertEqual(again.authority.serverCertificate, saved.serverCertificate)
+        // A complete CA saved without the lock (by `save`) is only read: no lock file is made there.
+        let readOnly = try makeTemporaryDirectory(self).appendingPathComponent("saved-ca").path
+        try CertificateAuthority().save(to: readOnly)
+        let loaded = try CertificateAuthority.loadOrCreate(in: readOnly, options: .init())
+        XCTAssertFalse(loaded.created)
+        XCTAssertEqual(loaded.authority.root, try CertificateAuthority.load(from: readOnly).root)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: readOnly + "/.lock"))
 
         // Options that cannot make a CA are one error naming why; nothing is left behind.
         var bad = CertificateAuthority.Options()

@@ -11,9 +11,14 @@ extension CertificateAuthority {
     /// DIRECTORY/.lock (`flock`), held until every file is in place: of processes started together
     /// on one new directory the first creates the CA and the others wait and load that one, never
     /// a half-written directory nor a CA of their own. `directory` is created (mode 0700) when
-    /// missing; its parent must exist.
+    /// missing; its parent must exist. A directory that already holds a complete CA is only read.
     public static func loadOrCreate(in directory: String, options: Options)
         throws(CertificateAuthorityError) -> (authority: CertificateAuthority, created: Bool) {
+        // A complete CA (server.pem is the last file `save` writes) loads without the lock, so a
+        // directory this process may only read still works.
+        if access(directory + "/" + serverFiles.certificate, F_OK) == 0 {
+            return (try load(from: directory), false)
+        }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw .cannotWrite(path: directory, reason: String(cString: strerror(errno)))
         }
