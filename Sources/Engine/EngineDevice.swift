@@ -31,7 +31,7 @@ final class EngineDevice: TLSConnectionDelegate {
         /// On the worker's ready list: begins its next operation on the next loop iteration
         /// (`scheduledNs`: the open model's intended start).
         case ready(scheduledNs: UInt64?)
-        /// Over the new-connection cap: `wait` ends at the next slot.
+        /// Over the new-connection cap: `wait` ends at the turn the cap reserved for it.
         case awaitingConnectionSlot(Operation)
         /// TCP connect and TLS handshake under way; the request goes once it is done.
         case connecting(Operation)
@@ -176,7 +176,7 @@ final class EngineDevice: TLSConnectionDelegate {
     private func waitEnded() {
         switch state {
         case .awaitingConnectionSlot(let op):
-            open(op)
+            connect(op)
         case .awaitingRetryAfter(var op):
             // Retry-After elapsed: the same request again (the operation's latency keeps running).
             op.stamps.writtenNs = 0
@@ -251,17 +251,22 @@ final class EngineDevice: TLSConnectionDelegate {
 
     private func timeoutNs(_ kind: ESTOperation) -> UInt64 { (settings.timeoutMs[kind] ?? 30_000) * 1_000_000 }
 
-    /// A new connection for `op` (after the new-connection cap admits it). Every failure path
-    /// closes what it opened and ends the operation; none of them recurses into the next one.
-    private func open(_ operation: Operation) {
-        var op = operation
-        if let notBefore = worker.admitConnection() {
-            // Over the new-connection cap: wait (the operation's latency keeps running).
+    /// A new connection for `op`, now or — over the new-connection cap — at the turn the cap
+    /// reserved for it (the operation's latency keeps running while it waits).
+    private func open(_ op: Operation) {
+        if let turnNs = worker.reserveConnection() {
             state = .awaitingConnectionSlot(op)
             let now = MonotonicTime.nowNs()
-            arm(wait, ns: notBefore > now ? notBefore - now : 0)
+            arm(wait, ns: turnNs > now ? turnNs - now : 0)
             return
         }
+        connect(op)
+    }
+
+    /// Opens the new connection for `op` (admitted by the cap). Every failure path closes what it
+    /// opened and ends the operation; none of them recurses into the next one.
+    private func connect(_ operation: Operation) {
+        var op = operation
         closeLink()
         let identity = op.kind == .simplereenroll ? credentials.certificate : nil
         // A session made with another client certificate must not be offered (it carries that identity).
@@ -492,6 +497,9 @@ final class EngineDevice: TLSConnectionDelegate {
         if body != "\"\"" { example += ", body \(body)" }
         return FailureReason(line, example: example)
     }
+
+    /// Whether the device has a connection open now (handshake done, not closed), busy or idle.
+    var holdsConnection: Bool { link?.isUsable ?? false }
 
     /// Ends the device once: closes its timers and connection and tells the worker.
     private func finishDevice() {

@@ -189,6 +189,7 @@ final class EngineWorker {
         guard phase == .running else { return }
         phase = .draining
         closeSchedule()
+        tls.openAtStop = UInt64(devices.count(where: \.holdsConnection))
         for d in devices { d.stop() }
         guard active > 0 else { return }
         do {
@@ -423,13 +424,13 @@ final class EngineWorker {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
-    /// When the next new connection may open (nil: now).
-    func admitConnection() -> UInt64? {
+    /// Takes the next new-connection admission: nil when the connection may open now, else the
+    /// instant the caller's reserved turn comes (it connects then without asking again).
+    func reserveConnection() -> UInt64? {
         guard var limiter = connectionLimiter else { return nil }
         defer { connectionLimiter = limiter }
-        switch limiter.admit(nowNs: MonotonicTime.nowNs()) {
-        case .admitted: return nil
-        case .notBefore(let ns): return ns
-        }
+        let now = MonotonicTime.nowNs()
+        let admittedNs = limiter.reserve(nowNs: now)
+        return admittedNs > now ? admittedNs : nil
     }
 }

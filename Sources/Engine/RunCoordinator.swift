@@ -498,6 +498,11 @@ public final class RunCoordinator: Sendable {
         for (w, c) in cpu.enumerated() where threadWallNs > 0 && Double(c) / Double(threadWallNs) > 0.9 {
             out.append("load thread \(w) was busy \(Int(Double(c) * 100 / Double(threadWallNs)))% of the run: estbench may be the bottleneck; add --threads or cores")
         }
+        for op in metrics.operations where op.latenciesAtCeiling > 0 {
+            out.append("\(op.name): \(op.latenciesAtCeiling) latenc\(op.latenciesAtCeiling == 1 ? "y" : "ies") of \(LatencyScale.highestUs / 1_000_000) s or more "
+                       + "(the histograms' ceiling) recorded as \(LatencyScale.highestUs / 1_000_000) s: a percentile of \(LatencyScale.highestUs / 1_000) ms means that much or more"
+                       + " (latency counts from the intended start: a wait for a maxNewConnectionsPerSecond slot is in it)")
+        }
         guard open else { return out }
         for op in metrics.operations where op.startLag.totalCount > 0 {
             let p99 = op.startLag.percentileValue(99)

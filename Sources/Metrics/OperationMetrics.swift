@@ -73,6 +73,13 @@ public struct OperationMetrics: Sendable {
     /// Operations counted (every outcome).
     public var count: UInt64 { outcomes.total }
 
+    /// Corrected total latencies recorded at the histograms' ceiling (`LatencyScale.highestUs`,
+    /// 60 s): those of 60 s or more, all recorded as 60 s — a percentile that reads 60 s means
+    /// "60 s or more".
+    public var latenciesAtCeiling: UInt64 {
+        phases[Phase.total.index].count(within: LatencyScale.highestUs ... LatencyScale.highestUs)
+    }
+
     /// Adds another worker's figures for the same operation: exact histogram addition.
     public mutating func merge(_ other: OperationMetrics) {
         for index in phases.indices { phases[index].add(other.phases[index]) }

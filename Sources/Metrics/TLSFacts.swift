@@ -11,14 +11,21 @@ public struct TLSFacts: Codable, Sendable, Equatable {
     public var handshakes: UInt64
     /// Handshakes in which the server sent a HelloRetryRequest.
     public var helloRetryRequests: UInt64
+    /// Connections open (handshake done, not closed) at the moment the run began to stop — its
+    /// duration deadline, its operation count, a stop request — before any was closed: how many a
+    /// run that holds connections held at once then. Shards that start together with one duration
+    /// stop together, so the merge's sum is the plan's total held at that moment. Nil when the run
+    /// was cut off without that moment (an abort) or predates the field.
+    public var openAtStop: UInt64?
 
     public init(versions: [String: UInt64] = [:], groups: [String: UInt64] = [:],
-                resumed: UInt64 = 0, handshakes: UInt64 = 0, helloRetryRequests: UInt64 = 0) {
+                resumed: UInt64 = 0, handshakes: UInt64 = 0, helloRetryRequests: UInt64 = 0, openAtStop: UInt64? = nil) {
         self.versions = versions
         self.groups = groups
         self.resumed = resumed
         self.handshakes = handshakes
         self.helloRetryRequests = helloRetryRequests
+        self.openAtStop = openAtStop
     }
 
     /// resumed / handshakes (0 without handshakes).
@@ -33,5 +40,6 @@ public struct TLSFacts: Codable, Sendable, Equatable {
         resumed &+= other.resumed
         handshakes &+= other.handshakes
         helloRetryRequests &+= other.helloRetryRequests
+        if let open = other.openAtStop { openAtStop = (openAtStop ?? 0) &+ open }
     }
 }

@@ -1,14 +1,12 @@
 /// Caps new connections per second, as a token bucket in GCRA form: one theoretical arrival
 /// time advanced by a fixed interval. With `burst` 1 any 1 s window admits at most `perSecond`
 /// (rounded down); a larger burst adds `burst - 1`. Callers pass the time in; no clock is read.
+///
+/// A caller over the cap reserves its turn: it is told once when it may connect, and that
+/// admission is its own. Callers waiting together queue in order, each on one timer — asking
+/// again at "the next free instant" would wake every waiting caller at each admission, so that
+/// 12,500 devices waiting for a 125/s cap cost tens of millions of wake-ups.
 public struct ConnectionRateLimiter: Sendable, Equatable {
-    /// The answer to a request for a new connection.
-    public enum Admission: Sendable, Equatable {
-        case admitted
-        /// Not yet; ask again at (or schedule the connect for) this time.
-        case notBefore(UInt64)
-    }
-
     /// Spacing between admissions, rounded up so the rate is never exceeded.
     public let intervalNs: UInt64
     public let burst: Int
@@ -22,17 +20,13 @@ public struct ConnectionRateLimiter: Sendable, Equatable {
 
     private var toleranceNs: UInt64 { UInt64(burst - 1) * intervalNs }
 
-    /// The earliest time at or after `nowNs` a connection would be admitted.
-    public func nextAdmissionNs(nowNs: UInt64) -> UInt64 {
+    /// Takes the next admission and returns when it is: `nowNs` when a connection may open now,
+    /// else the later instant at which this caller may open it (without asking again). Each
+    /// call takes one admission, whether or not the caller uses it.
+    public mutating func reserve(nowNs: UInt64) -> UInt64 {
         let earliest = theoreticalNs > toleranceNs ? theoreticalNs - toleranceNs : 0
-        return max(nowNs, earliest)
-    }
-
-    /// Admits a new connection at `nowNs` (taking a token) or says when one will be available.
-    public mutating func admit(nowNs: UInt64) -> Admission {
-        let next = nextAdmissionNs(nowNs: nowNs)
-        guard next == nowNs else { return .notBefore(next) }
-        theoreticalNs = max(theoreticalNs, nowNs) + intervalNs
-        return .admitted
+        let admittedNs = max(nowNs, earliest)
+        theoreticalNs = max(theoreticalNs, admittedNs) + intervalNs
+        return admittedNs
     }
 }

@@ -58,6 +58,7 @@ struct MergeCommand: ParsableCommand {
             Console.out("warning: \(warning)")
         }
         Console.human(ConsoleSummary(result).text)
+        Console.out(result.tls.consoleLine + (result.tls.openAtStop == nil ? "" : " (the shards' sum)"))
         Console.out("results: \(outURL.path)")
         let operations = (try? result.metrics.operationMetrics()) ?? [] // just written from these figures: they decode
         let counts = RunExit.Counts(operations)

@@ -276,8 +276,7 @@ struct RunCommand: ParsableCommand {
         }
         Console.out("estbench's own memory: peak RSS \(tool.peakRSSBytes >> 20) MiB, \(tool.endRSSBytes >> 20) MiB at the end"
                     + (outcome.usedBuiltInServer ? " (built-in server included)" : ""))
-        Console.out("tls: \(t.handshakes) handshake(s) \(t.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), "
-                    + "\(t.resumed) resumed, \(t.helloRetryRequests) HelloRetryRequest(s)")
+        Console.out(t.consoleLine)
         var folderPath: String?
         var writeError: String?
         if let saveFleet, let fleet = outcome.fleet {

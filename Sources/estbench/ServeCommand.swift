@@ -275,10 +275,9 @@ struct ServeCommand: ParsableCommand {
         return bytes
     }
 
+    /// The CA: loaded from --ca-dir, or made (and saved there, under the directory's lock, so that
+    /// serve processes started at once on one new --ca-dir all get the same CA).
     func makeAuthority(listenIP: String) throws -> CertificateAuthority {
-        if let caDir, FileManager.default.fileExists(atPath: caDir + "/root.pem") {
-            do { return try CertificateAuthority.load(from: caDir) } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
-        }
         var options = CertificateAuthority.Options()
         options.keyType = caKey
         options.intermediate = intermediate
@@ -286,16 +285,18 @@ struct ServeCommand: ParsableCommand {
         if !options.serverIPAddresses.contains(listenIP) && listenIP != "0.0.0.0" && listenIP != "::" {
             options.serverIPAddresses.append(listenIP)
         }
-        let authority: CertificateAuthority
-        do { authority = try CertificateAuthority(options: options) } catch { throw CLIError.failed("CA: \(error)") }
-        if let caDir {
-            do {
-                try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
-                try authority.save(to: caDir)
-            } catch { throw CLIError.badInput("--ca-dir \(caDir): \(error)") }
+        guard let caDir else {
+            do { return try CertificateAuthority(options: options) } catch { throw CLIError.failed("CA: \(error)") }
         }
-        return authority
+        do {
+            try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            return try CertificateAuthority.loadOrCreate(in: caDir, options: options).authority
+        } catch CertificateAuthorityError.cannotCreate(let error) {
+            throw CLIError.failed("CA: \(error)")
+        } catch {
+            throw CLIError.badInput("--ca-dir \(caDir): \(error)")
+        }
     }
 
     /// The PEM bundle clients trust (the root), beside the CA or in a temporary directory.

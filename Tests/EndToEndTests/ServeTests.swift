@@ -73,6 +73,26 @@ final class ServeTests: ServeTestCase {
         XCTAssertTrue(summary.contains("stopped") && summary.contains("issued 2"), summary)
     }
 
+    /// Several serve processes started at once on one new --ca-dir (the way to hold more connections
+    /// than one process's descriptor limit allows) all serve a certificate of the one CA in its
+    /// cacerts.pem: curl trusting that bundle reaches every one of them.
+    func testServersStartedTogetherOnOneNewCADirectoryShareItsCA() throws {
+        let ca = path("shared-ca")
+        let started = StartedServers(count: 3)
+        DispatchQueue.concurrentPerform(iterations: started.count) { i in
+            started.record(i, Result { try ServeProcess(["--threads", "1"], caDirectory: ca) })
+        }
+        let servers = started.servers
+        defer { for server in servers { server.stop() } }
+        XCTAssertEqual(started.failures, [])
+        XCTAssertEqual(servers.count, started.count)
+        for server in servers {
+            XCTAssertEqual(server.bundle, ca + "/cacerts.pem")
+            let answer = try curl(server, "cacerts")
+            XCTAssertEqual(answer.code, 200, "port \(server.port): curl exit \(answer.exit)")
+        }
+    }
+
     func testLabelsAndCertificateAuthentication() throws {
         let server = try ServeProcess(["--auth", "cert", "--label", "devices"])
         defer { server.stop() }
@@ -154,5 +174,34 @@ final class ServeTests: ServeTestCase {
         XCTAssertEqual(try curl(server, "cacerts").code, 200, "still serving")
         let summary = server.stop()
         XCTAssertTrue(summary.contains("requestTimeout 1"), summary)
+    }
+}
+
+/// Servers started from several threads at once, each slot filled by its thread under the lock.
+private final class StartedServers: @unchecked Sendable {
+    let count: Int
+    private let lock = NSLock()
+    private var outcomes: [Result<ServeProcess, any Error>?]
+
+    init(count: Int) {
+        self.count = count
+        outcomes = Array(repeating: nil, count: count)
+    }
+
+    func record(_ index: Int, _ outcome: Result<ServeProcess, any Error>) {
+        lock.withLock { outcomes[index] = outcome }
+    }
+
+    var servers: [ServeProcess] {
+        lock.withLock { outcomes.compactMap { try? $0?.get() } }
+    }
+
+    var failures: [String] {
+        lock.withLock {
+            outcomes.compactMap { outcome -> String? in
+                guard case .failure(let error)? = outcome else { return nil }
+                return "\(error)"
+            }
+        }
     }
 }

@@ -58,6 +58,12 @@ final class ShardRunTests: XCTestCase {
         let totals = shardJSON.map { Self.histogramTotal($0) }
         XCTAssertEqual(Self.histogramTotal(json), totals.reduce(0, +), "merged histogram total = the shards' sum")
         XCTAssertGreaterThan(Self.histogramTotal(json), 0)
+        // Connections open at each shard's stop add up too, and merge says the sum.
+        func openAtStop(_ result: [String: Any]) -> Int? { (result["tls"] as? [String: Any])?["openAtStop"] as? Int }
+        let shardOpen = shardJSON.map(openAtStop)
+        XCTAssertFalse(shardOpen.contains(nil), "every shard counts its open connections at the stop")
+        XCTAssertEqual(openAtStop(json), shardOpen.compactMap { $0 }.reduce(0, +))
+        XCTAssertTrue(merge.stdout.contains("\(openAtStop(json) ?? -1) connection(s) open at the stop (the shards' sum)"), merge.stdout)
         // The merged open-model rate: the shards' arrivals over the plan's 6 s against its 60/s. The
         // split itself is exact (ShardTests: the merged intended starts are one process's); here the
         // three processes run it on a loaded machine, where the last ~80 ms of the schedule may not

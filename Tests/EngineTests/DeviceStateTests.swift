@@ -78,6 +78,31 @@ final class DeviceStateTests: XCTestCase {
         XCTAssertLessThan(run.wallSeconds, 60)
     }
 
+    /// The connections open when the deadline came are counted before any is closed: kept-alive
+    /// devices thinking hold one each; devices that open a new connection per operation hold none
+    /// while they think.
+    func testConnectionsOpenAtTheStopAreCounted() throws {
+        let server = try EngineFixture()
+        let held = try server.run("""
+        devices: {count: 5}
+        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
+        connection: {keepAlive: true}
+        load: {closed: {devices: 5}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(held.counters("cacerts"), ["2xx": 5])
+        XCTAssertEqual(held.outcome.tls.openAtStop, 5)
+        let closed = try server.run("""
+        devices: {count: 5}
+        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
+        connection: {newPerOperation: true}
+        load: {closed: {devices: 5}}
+        stop: {durationSeconds: 1}
+        """)
+        XCTAssertEqual(closed.counters("cacerts"), ["2xx": 5])
+        XCTAssertEqual(closed.outcome.tls.openAtStop, 0)
+    }
+
     /// Awaiting a connection slot (2 new connections a second for 20 devices): the deadline ends
     /// the waits; the operations that never got a connection are cut off and counted.
     func testDeadlineEndsConnectionSlotWaitsAndCountsThemCutOff() throws {
@@ -262,5 +287,21 @@ final class BusyWarningTests: XCTestCase {
         XCTAssertEqual(RunCoordinator.warnings(metrics, cpu: [1_200_000_000], threadWallNs: 2_000_000_000, open: false), [])
         let busy = RunCoordinator.warnings(metrics, cpu: [1_900_000_000], threadWallNs: 2_000_000_000, open: false)
         XCTAssertEqual(busy, ["load thread 0 was busy 95% of the run: estbench may be the bottleneck; add --threads or cores"])
+    }
+
+    /// Latencies past the histograms' 60 s ceiling (devices held back by a connection cap for
+    /// longer than that) are recorded as 60 s; the run says how many, per operation.
+    func testLatenciesAtTheHistogramCeilingAreSaid() {
+        var metrics = WorkerMetrics(runStartNs: 0, operations: ["cacerts", "simpleenroll"])
+        for (seconds, operation) in [(0.5, 0), (59.0, 0), (60.0, 0), (75.0, 0), (300.0, 0), (2.0, 1)] {
+            let endNs: UInt64 = 400_000_000_000
+            let startNs = endNs - UInt64(seconds * 1e9)
+            metrics.record(OperationID(index: operation), stamps: OperationPhaseStamps(scheduledNs: startNs, startNs: startNs, completeNs: endNs),
+                           outcome: .success2xx)
+        }
+        XCTAssertEqual(metrics.operations.map(\.latenciesAtCeiling), [3, 0])
+        let warnings = RunCoordinator.warnings(metrics, cpu: [0], threadWallNs: 1, open: false)
+        XCTAssertEqual(warnings, ["cacerts: 3 latencies of 60 s or more (the histograms' ceiling) recorded as 60 s: a percentile of 60000 ms "
+                                  + "means that much or more (latency counts from the intended start: a wait for a maxNewConnectionsPerSecond slot is in it)"])
     }
 }

@@ -188,4 +188,47 @@ final class CertificateAuthorityTests: XCTestCase {
         XCTAssertEqual(chmod(dir + "/intermediate.key", 0o600), 0)
         XCTAssertNil(load())
     }
+
+    /// Callers started together on one new directory (as several `serve --ca-dir` processes are) get
+    /// one CA: exactly one creates it, the others load what it saved, and a later call loads it too.
+    /// Each caller opens the lock file itself, so they contend as separate processes would (flock
+    /// locks belong to the open file, not the process).
+    func testLoadOrCreateGivesConcurrentCallersOneCA() throws {
+        let dir = try makeTemporaryDirectory(self).appendingPathComponent("shared-ca").path
+        let callers = 6
+        let outcomes = Locked<[Result<(root: [UInt8], created: Bool), CertificateAuthorityError>]>([])
+        DispatchQueue.concurrentPerform(iterations: callers) { _ in
+            let outcome = Result { () throws(CertificateAuthorityError) -> (root: [UInt8], created: Bool) in
+                let (authority, created) = try CertificateAuthority.loadOrCreate(in: dir, options: .init())
+                return (authority.root, created)
+            }
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let results = try outcomes.withLock { $0 }.map { try $0.get() }
+        XCTAssertEqual(results.count, callers)
+        XCTAssertEqual(results.filter(\.created).count, 1, "exactly one caller creates the CA")
+        let saved = try CertificateAuthority.load(from: dir)
+        for result in results { XCTAssertEqual(result.root, saved.root) }
+        let again = try CertificateAuthority.loadOrCreate(in: dir, options: .init())
+        XCTAssertFalse(again.created)
+        XCTAssertEqual(again.authority.serverCertificate, saved.serverCertificate)
+        // A complete CA saved without the lock (by `save`) is only read: no lock file is made there.
+        let readOnly = try makeTemporaryDirectory(self).appendingPathComponent("saved-ca").path
+        try CertificateAuthority().save(to: readOnly)
+        let loaded = try CertificateAuthority.loadOrCreate(in: readOnly, options: .init())
+        XCTAssertFalse(loaded.created)
+        XCTAssertEqual(loaded.authority.root, try CertificateAuthority.load(from: readOnly).root)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: readOnly + "/.lock"))
+
+        // Options that cannot make a CA are one error naming why; nothing is left behind.
+        var bad = CertificateAuthority.Options()
+        bad.serverDNSNames = []
+        bad.serverIPAddresses = []
+        let empty = try makeTemporaryDirectory(self).appendingPathComponent("bad-ca").path
+        XCTAssertThrowsError(try CertificateAuthority.loadOrCreate(in: empty, options: bad)) {
+            guard case .cannotCreate? = $0 as? CertificateAuthorityError else { return XCTFail("\($0)") }
+            XCTAssertTrue("\($0)".hasPrefix("cannot create the CA: "), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: empty + "/root.pem"))
+    }
 }

@@ -16,6 +16,8 @@ public enum CertificateAuthorityError: Error, Equatable, Sendable, CustomStringC
     case keyExport(PKIError)
     /// A key file that others may read or write (keys stay 0600).
     case keyExposed(path: String, mode: UInt32)
+    /// Making a new CA failed (its options).
+    case cannotCreate(PKIError)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum CertificateAuthorityError: Error, Equatable, Sendable, CustomStringC
         case .keyExport(let e): return "cannot export a CA key: \(e)"
         case .keyExposed(let p, let mode):
             return "private key \(p) is accessible to others (mode 0\(String(mode, radix: 8))); keys must be 0600: chmod 600 \(p)"
+        case .cannotCreate(let e): return "cannot create the CA: \(e)"
         }
     }
 }
