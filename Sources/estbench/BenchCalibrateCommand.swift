@@ -65,8 +65,12 @@ struct BenchCalibrateCommand: ParsableCommand {
         let modes: [CalibrationSummary]
         /// `bench issue`'s in-process issuance for the server's P-256 CA (ours), µs; with keepalive only.
         let benchIssueUs: Double?
-        /// Server CPU per kept-alive enrollment (median, under estbench) over `benchIssueUs`.
+        /// Server CPU per kept-alive enrollment (median, under h2load) over `benchIssueUs`.
         let serverKeepaliveOverBenchIssue: Double?
+        /// The kernel's part of that server CPU (median, under h2load), µs per request.
+        let serverKeepaliveKernelUs: Double?
+        /// The server's CPU without the kernel's part, over `benchIssueUs`: its user-space work alone.
+        let serverKeepaliveUserOverBenchIssue: Double?
     }
 
     func run() throws {
@@ -103,16 +107,20 @@ struct BenchCalibrateCommand: ParsableCommand {
             summaries.append(CalibrationSummary(mode: mode, requests: requests, h2load: h2loadRuns, estbench: estbenchRuns))
         }
         // The server's CPU per kept-alive enrollment beside the issuance path alone, in process.
-        var issueUs: Double?, overIssue: Double?
+        var issueUs: Double?, overIssue: Double?, kernelUs: Double?, userOverIssue: Double?
         if let keepalive = summaries.first(where: { $0.mode == .keepalive }) {
             let rows = try BenchReport.measure { try IssueBenchmark.run(caKeyType: .p256, rounds: 1) }
             if let issue = rows.first(where: { $0.name == IssueBenchmark.issue })?.nsPerOp, issue > 0 {
+                let server = keepalive.serverUsPerRequestUnderH2load.median, kernel = keepalive.serverSystemUsPerRequestUnderH2load.median
                 issueUs = issue / 1000
-                overIssue = keepalive.serverUsPerRequestUnderH2load.median * 1000 / issue
+                overIssue = server * 1000 / issue
+                kernelUs = kernel
+                userOverIssue = (server - kernel) * 1000 / issue
             }
         }
         let document = Document(estbench: Estbench.version, h2load: version, modes: summaries, benchIssueUs: issueUs,
-                                serverKeepaliveOverBenchIssue: overIssue)
+                                serverKeepaliveOverBenchIssue: overIssue, serverKeepaliveKernelUs: kernelUs,
+                                serverKeepaliveUserOverBenchIssue: userOverIssue)
         json ? Console.outJSON(document) : printText(document)
     }
 
@@ -120,9 +128,11 @@ struct BenchCalibrateCommand: ParsableCommand {
         Console.out("# estbench \(d.estbench) and \(d.h2load), one after the other against estbench serve --threads 1 on 127.0.0.1;"
                     + " CPU time (user + system) per request")
         for summary in d.modes { summary.lines.forEach(Console.out) }
-        if let issue = d.benchIssueUs, let ratio = d.serverKeepaliveOverBenchIssue {
+        if let issue = d.benchIssueUs, let ratio = d.serverKeepaliveOverBenchIssue, let kernel = d.serverKeepaliveKernelUs,
+           let userRatio = d.serverKeepaliveUserOverBenchIssue {
             Console.out("server per kept-alive enrollment (under h2load) is \(Format.fixed(ratio, 2))x bench issue's in-process issue path"
-                        + " (P-256 CA: \(Format.fixed(issue, 1)) µs): the rest is TLS records, HTTP, base64 and the event loop")
+                        + " (P-256 CA: \(Format.fixed(issue, 1)) µs); \(Format.fixed(kernel, 1)) µs of it is the kernel's (socket reads, writes,"
+                        + " wake-ups), and without it \(Format.fixed(userRatio, 2))x: the rest is TLS records, HTTP, base64 and the event loop")
         }
         Console.out("estbench checked every response (status, media type, base64, the PKCS#7, the certificate issued for its key and its "
                     + "validity; the server chain verified once); issued-certificate signatures are not checked without cacerts in the lifecycle. "

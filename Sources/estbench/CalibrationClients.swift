@@ -21,6 +21,8 @@ struct CalibrationRun: Encodable {
     let loadThreadsCPUNs: UInt64?
     /// The server process's CPU time during this run, ns.
     let serverCPUNs: UInt64
+    /// The kernel's part of it (system time, to the 10 ms clock tick), ns.
+    let serverSystemCPUNs: UInt64
 
     private func perRequestUs(_ ns: UInt64) -> Double { succeeded > 0 ? Double(ns) / Double(succeeded) / 1000 : 0 }
     var processUsPerRequest: Double { perRequestUs(processCPUNs) }
@@ -28,6 +30,7 @@ struct CalibrationRun: Encodable {
     /// starts), the whole process's for h2load.
     var clientUsPerRequest: Double { perRequestUs(loadThreadsCPUNs ?? processCPUNs) }
     var serverUsPerRequest: Double { perRequestUs(serverCPUNs) }
+    var serverSystemUsPerRequest: Double { perRequestUs(serverSystemCPUNs) }
 }
 
 /// The two clients of a calibration, run one at a time against `server`, each measured the same way.
@@ -120,12 +123,13 @@ struct CalibrationClients {
 
     func runH2load(_ mode: CalibrationMode, label: String) throws -> CalibrationRun {
         let out = "\(folder)/\(label).out"
-        let (end, serverNs) = try measured(h2load, h2loadArguments(mode), out: out, err: "\(folder)/\(label).err")
+        let (end, serverNs, serverSystemNs) = try measured(h2load, h2loadArguments(mode), out: out, err: "\(folder)/\(label).err")
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         guard end.status == 0, let succeeded = CalibrationClients.h2loadSucceeded(text) else {
             throw CLIError.failed("h2load (\(mode.rawValue)) exited \(end.status) without its request counts: \(CalibrationClients.tail(out, "\(folder)/\(label).err"))")
         }
-        return CalibrationRun(client: "h2load", succeeded: succeeded, processCPUNs: end.cpuNs, loadThreadsCPUNs: nil, serverCPUNs: serverNs)
+        return CalibrationRun(client: "h2load", succeeded: succeeded, processCPUNs: end.cpuNs, loadThreadsCPUNs: nil, serverCPUNs: serverNs,
+                              serverSystemCPUNs: serverSystemNs)
     }
 
     func runEstbench(_ mode: CalibrationMode, label: String) throws -> CalibrationRun {
@@ -133,7 +137,7 @@ struct CalibrationClients {
         try CalibrationClients.write(profile(mode), to: profilePath)
         let out = "\(folder)/\(label).out", err = "\(folder)/\(label).err"
         let arguments = ["run", profilePath, "--threads", "1", "--json", "--results", "\(folder)/results", "--checkpoint-seconds", "0"]
-        let (end, serverNs) = try measured(ChildRuns.executable.path, arguments, out: out, err: err)
+        let (end, serverNs, serverSystemNs) = try measured(ChildRuns.executable.path, arguments, out: out, err: err)
         let digest: Digest, result: RunResult
         do {
             digest = try JSONDecoder().decode(Digest.self, from: Data(contentsOf: URL(fileURLWithPath: out)))
@@ -147,7 +151,7 @@ struct CalibrationClients {
         }
         let succeeded = digest.operations.reduce(UInt64(0)) { $0 + $1.succeeded }
         return CalibrationRun(client: "estbench", succeeded: succeeded, processCPUNs: end.cpuNs, loadThreadsCPUNs: tool.cpuNs,
-                              serverCPUNs: serverNs)
+                              serverCPUNs: serverNs, serverSystemCPUNs: serverSystemNs)
     }
 
     /// What calibrate reads of `estbench run --json`: the successes and the results folder.
@@ -158,11 +162,13 @@ struct CalibrationClients {
     }
 
     /// Runs a child to its end; its end and the server's CPU time meanwhile.
-    private func measured(_ executable: String, _ arguments: [String], out: String, err: String) throws -> (SpawnedChild.End, UInt64) {
-        let before = try server.cpuNs()
+    /// Runs one client to its end; with its end, the server's CPU time during the run and the kernel's part of it.
+    private func measured(_ executable: String, _ arguments: [String], out: String, err: String) throws -> (SpawnedChild.End, UInt64, UInt64) {
+        let before = try server.cpuNs(), systemBefore = try server.systemNs()
         let child = try SpawnedChild.start(executable, arguments, stdout: out, stderr: err)
         let end = child.wait(timeoutSeconds: timeoutSeconds)
-        return (end, try server.cpuNs() - before)
+        let cpu = try server.cpuNs() - before
+        return (end, cpu, min(cpu, try server.systemNs() - systemBefore))
     }
 
     /// h2load's 2xx count ("status codes: 2000 2xx, 0 3xx, 0 4xx, 0 5xx"), nil when it printed none.

@@ -55,6 +55,14 @@ struct CalibrationServer {
         return ns
     }
 
+    /// The kernel's part of the server's CPU time so far, ns (to the clock tick).
+    func systemNs() throws -> UInt64 {
+        guard let ns = child.systemCPUNs() else {
+            throw CLIError.failed("estbench serve (pid \(child.pid)) is gone: \(CalibrationClients.tail(output))")
+        }
+        return ns
+    }
+
     /// SIGTERM and wait (at most 30 s).
     func stop() {
         child.signal(SIGTERM)

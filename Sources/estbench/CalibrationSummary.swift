@@ -33,6 +33,8 @@ struct CalibrationSummary: Encodable {
     let processRatio: CalibrationSpread
     let serverUsPerRequestUnderH2load: CalibrationSpread
     let serverUsPerRequestUnderEstbench: CalibrationSpread
+    /// The kernel's part of the server's CPU per request under h2load (socket reads, writes, wake-ups).
+    let serverSystemUsPerRequestUnderH2load: CalibrationSpread
 
     init(mode: CalibrationMode, requests: Int, h2load: [CalibrationRun], estbench: [CalibrationRun]) {
         self.mode = mode
@@ -46,6 +48,7 @@ struct CalibrationSummary: Encodable {
         processRatio = CalibrationSpread(zip(estbench, h2load).map { $1.processUsPerRequest > 0 ? $0.processUsPerRequest / $1.processUsPerRequest : 0 })
         serverUsPerRequestUnderH2load = CalibrationSpread(h2load.map(\.serverUsPerRequest))
         serverUsPerRequestUnderEstbench = CalibrationSpread(estbench.map(\.serverUsPerRequest))
+        serverSystemUsPerRequestUnderH2load = CalibrationSpread(h2load.map(\.serverSystemUsPerRequest))
     }
 
     /// The console lines for this mode.
@@ -56,7 +59,7 @@ struct CalibrationSummary: Encodable {
             "  h2load    \(h2loadUsPerRequest.text(1)) µs CPU per request (process)",
             "  estbench  \(estbenchUsPerOperation.text(1)) µs CPU per operation (load thread; whole process \(estbenchProcessUsPerOperation.text(1)))",
             "  ratio estbench / h2load: \(ratio.text(2)) load thread, \(processRatio.text(2)) whole process",
-            "  server    \(serverUsPerRequestUnderH2load.text(1)) µs CPU per request under h2load, \(serverUsPerRequestUnderEstbench.text(1)) under estbench",
+            "  server    \(serverUsPerRequestUnderH2load.text(1)) µs CPU per request under h2load (kernel \(serverSystemUsPerRequestUnderH2load.text(1))), \(serverUsPerRequestUnderEstbench.text(1)) under estbench",
         ]
     }
 }

@@ -32,6 +32,18 @@ struct SpawnedChild {
         return SpawnedChild(pid: pid, executable: executable)
     }
 
+    /// The kernel's part of the child's CPU time so far (its `stime`, in /proc/PID/stat), ns — to the
+    /// clock tick (10 ms here); nil once it is gone.
+    func systemCPUNs() -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // After "pid (comm)": state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let ticks = UInt64(fields[12]) else { return nil }
+        let perSecond = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
+        return ticks * 1_000_000_000 / perSecond
+    }
+
     /// The child's CPU time so far (all its threads), ns; nil once it is gone.
     func cpuNs() -> UInt64? {
         var clock = clockid_t()

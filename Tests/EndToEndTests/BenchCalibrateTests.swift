@@ -30,6 +30,9 @@ final class BenchCalibrateTests: XCTestCase {
                     XCTAssertEqual(run["succeeded"] as? Int, 20, "\(run)")
                     XCTAssertGreaterThan(run["processCPUNs"] as? Int ?? 0, 0, "\(run)")
                     XCTAssertGreaterThan(run["serverCPUNs"] as? Int ?? 0, 0, "\(run)")
+                    // The kernel's part of the server's CPU, read from /proc (to the clock tick): within the whole.
+                    let system = try XCTUnwrap(run["serverSystemCPUNs"] as? Int, "\(run)")
+                    XCTAssertTrue(system >= 0 && system <= run["serverCPUNs"] as? Int ?? 0, "\(run)")
                     // Only estbench reports its load threads' CPU apart from the rest of the process.
                     XCTAssertEqual(run["loadThreadsCPUNs"] != nil, client == "estbench", "\(run)")
                 }
@@ -42,7 +45,12 @@ final class BenchCalibrateTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(document["benchIssueUs"] as? Double ?? 0, 0, "\(document)")
-        XCTAssertGreaterThan(document["serverKeepaliveOverBenchIssue"] as? Double ?? 0, 0, "\(document)")
+        let overIssue = document["serverKeepaliveOverBenchIssue"] as? Double ?? 0
+        XCTAssertGreaterThan(overIssue, 0, "\(document)")
+        // Without the kernel's part the server's ratio is smaller, or equal when no clock tick fell to the kernel.
+        let userOverIssue = document["serverKeepaliveUserOverBenchIssue"] as? Double ?? 0
+        XCTAssertTrue(userOverIssue > 0 && userOverIssue <= overIssue, "\(document)")
+        XCTAssertGreaterThanOrEqual(document["serverKeepaliveKernelUs"] as? Double ?? -1, 0, "\(document)")
         XCTAssertTrue(r.stderr.contains("calibrate: newconn pair 2/2"), r.stderr)
     }
 
