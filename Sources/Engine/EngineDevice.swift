@@ -256,8 +256,10 @@ final class EngineDevice: TLSConnectionDelegate {
     private func open(_ op: Operation) {
         if let turnNs = worker.reserveConnection() {
             state = .awaitingConnectionSlot(op)
-            let now = MonotonicTime.nowNs()
-            arm(wait, ns: turnNs > now ? turnNs - now : 0)
+            // The wait ends at the turn, never before it: `waitEnded` connects without asking the
+            // cap again, and a timeout measured from now would end early by however long this loop
+            // iteration has run (libuv counts it from the iteration's start).
+            do { try wait.start(notBeforeNs: turnNs) } catch { preconditionFailure("device timer: \(error)") }
             return
         }
         connect(op)

@@ -317,8 +317,14 @@ final class EngineWorker {
             return true
         }
         // stop.operations is spent: the open model takes no further arrival, so the worker drains and
-        // the run ends when the operations on the wire complete (not at the duration deadline).
-        if isOpenModel { drain() }
+        // the run ends when the operations on the wire complete (not at the duration deadline). A
+        // closed model's devices end one by one as they come to begin: the first refused is the
+        // moment of the stop, before any of them closed its connection.
+        if isOpenModel {
+            drain()
+        } else if phase == .running && tls.openAtStop == nil {
+            tls.openAtStop = UInt64(devices.count(where: \.holdsConnection))
+        }
         return false
     }
 

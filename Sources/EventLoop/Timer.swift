@@ -33,6 +33,16 @@ public final class Timer: LoopHandle {
                   repeatMs: Timer.milliseconds(roundingUp: repeatNs))
     }
 
+    /// (Re)starts the timer to fire once, not before `deadlineNs` on the `MonotonicTime` clock.
+    /// libuv counts a timeout from the loop's cached clock, set when the iteration began: a timeout
+    /// measured from `MonotonicTime.nowNs()` inside a callback that ran long would fire early by that
+    /// run time. Counted from the cached clock (which never runs ahead of `MonotonicTime`), it cannot.
+    public func start(notBeforeNs deadlineNs: UInt64) throws(UVError) {
+        guard !isClosing else { throw UVError(code: UV_EINVAL.rawValue, operation: .timerStart) }
+        let loopNs = uv_now(timer.pointee.loop) &* 1_000_000
+        try start(timeoutNs: deadlineNs > loopNs ? deadlineNs - loopNs : 0)
+    }
+
     /// (Re)starts the timer: first fire after `timeoutMs`, then every `repeatMs` unless 0.
     public func start(timeoutMs: UInt64, repeatMs: UInt64 = 0) throws(UVError) {
         // libuv refuses to start a closing handle; after the close callback the memory is gone.

@@ -101,6 +101,16 @@ final class DeviceStateTests: XCTestCase {
         """)
         XCTAssertEqual(closed.counters("cacerts"), ["2xx": 5])
         XCTAssertEqual(closed.outcome.tls.openAtStop, 0)
+        // Stopped by its operation count: counted when the first device is refused, before any closed.
+        let counted = try server.run("""
+        devices: {count: 5}
+        lifecycle: [{op: cacerts}]
+        connection: {keepAlive: true}
+        load: {closed: {devices: 5}}
+        stop: {operations: 50}
+        """)
+        XCTAssertEqual(counted.counters("cacerts"), ["2xx": 50])
+        XCTAssertEqual(counted.outcome.tls.openAtStop, 5)
     }
 
     /// Awaiting a connection slot (2 new connections a second for 20 devices): the deadline ends

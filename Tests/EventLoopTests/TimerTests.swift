@@ -24,6 +24,35 @@ final class TimerTests: XCTestCase {
         test.close()
     }
 
+    /// A deadline on the `MonotonicTime` clock is not met early when the timer is started from a
+    /// callback that ran long (here 60 ms): libuv counts timeouts from the loop's clock, cached when
+    /// the iteration began, so a timeout measured from now would fire about 60 ms early on a loop
+    /// that other events wake (here a 2 ms tick).
+    func testNotBeforeADeadlineAfterALongCallback() throws {
+        let test = try TestLoop()
+        var deadlineNs: UInt64 = 0
+        var firedNs: UInt64 = 0
+        let timer = try EventLoop.Timer(loop: test.loop) { firedNs = MonotonicTime.nowNs() }
+        let tick = try EventLoop.Timer(loop: test.loop) {}
+        tick.keepsLoopAlive = false
+        try tick.start(timeoutMs: 2, repeatMs: 2)
+        let long = try EventLoop.Timer(loop: test.loop) {}
+        long.handler = {
+            usleep(60_000)  // the loop's cached clock is now at least 60 ms behind
+            deadlineNs = MonotonicTime.nowNs() + 100_000_000
+            expectNoError { try timer.start(notBeforeNs: deadlineNs) }
+        }
+        try long.start(timeoutMs: 0)
+        test.run()
+        XCTAssertNotEqual(firedNs, 0, "fired")
+        XCTAssertGreaterThanOrEqual(firedNs, deadlineNs, "fired \(Int64(bitPattern: deadlineNs &- firedNs) / 1_000_000) ms early")
+        timer.close()
+        long.close()
+        tick.close()
+        test.run()
+        test.close()
+    }
+
     func testRepeatingTimerFiresUntilStopped() throws {
         let test = try TestLoop()
         var count = 0
