@@ -30,8 +30,11 @@
 
 enum {
     GRANULE = 16,
+    // glibc hands out chunks of 16n bytes of which 16n - 8 are usable: classes count in chunks, so a
+    // block goes back to the class its own size is asked for from (see classOfBlock / classOfRequest).
+    HEADER = 8,
     MAX_SMALL = 1024,
-    CLASSES = MAX_SMALL / GRANULE,  // list c (1...CLASSES) holds blocks of at least c * GRANULE usable bytes
+    CLASSES = (MAX_SMALL + HEADER + GRANULE - 1) / GRANULE,  // list c (1...CLASSES): blocks of at least c * GRANULE - HEADER usable bytes
     CACHE_BUDGET = 1 << 20,
 };
 
@@ -65,12 +68,17 @@ static void releaseThreadCache(void *unused) {
 }
 
 // Blocks carry no header: malloc_usable_size tells a freed block's class, so each block costs what
-// malloc's own does. A block of usable size u goes to list u / GRANULE and serves any request of at
-// most that class's size.
+// malloc's own does. A block of usable size u goes to list (u + HEADER) / GRANULE, so it has at least
+// c * GRANULE - HEADER usable bytes; a request of n bytes looks in list ceil((n + HEADER) / GRANULE),
+// whose blocks have at least n. With glibc (usable = chunk - 8) a block freed from a request of n is
+// found again by the next request of n. (Classed by u / GRANULE, a block freed from 200 bytes, 200
+// usable, would have served only requests of at most 192: every size of 16k+1…16k+8 missed.)
+static inline size_t classOfRequest(size_t size) { return (size + HEADER + GRANULE - 1) / GRANULE; }
+static inline size_t classOfBlock(size_t usable) { return (usable + HEADER) / GRANULE; }
 static void *cacheMalloc(size_t size, const char *file, int line) {
     (void)file; (void)line;
     if (size <= MAX_SMALL) {
-        size_t sizeClass = size == 0 ? 1 : (size + GRANULE - 1) / GRANULE;
+        size_t sizeClass = classOfRequest(size);
         FreeBlock *block = cache.lists[sizeClass];
         if (block) {
             cache.lists[sizeClass] = block->next;
@@ -85,7 +93,7 @@ static void *cacheMalloc(size_t size, const char *file, int line) {
 static void cacheFree(void *pointer, const char *file, int line) {
     (void)file; (void)line;
     if (!pointer) return;
-    size_t sizeClass = malloc_usable_size(pointer) / GRANULE;
+    size_t sizeClass = classOfBlock(malloc_usable_size(pointer));
     size_t bytes = sizeClass * GRANULE;
     if (sizeClass >= 1 && sizeClass <= CLASSES && !cache.finished && cache.cachedBytes + bytes <= CACHE_BUDGET) {
         if (!cache.registered) {

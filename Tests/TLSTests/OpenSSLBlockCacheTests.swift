@@ -85,4 +85,31 @@ final class OpenSSLBlockCacheTests: XCTestCase {
         XCTAssertGreaterThan(reused, 0, "the first block comes from the freed 512-byte blocks")
         XCTAssertTrue(intact, "CRYPTO_realloc keeps the bytes already written")
     }
+
+    /// A block OpenSSL allocated on one thread and freed on another joins the freeing thread's cache
+    /// (blocks carry no header: any thread may keep any block) and serves that thread's next
+    /// allocation of its size; the allocating thread's cache is untouched.
+    func testABlockFreedOnAnotherThreadIsKeptThereAndReused() throws {
+        try requireCache()
+        let size = 200
+        // Allocated on one thread and written through, its address kept as a number to cross threads.
+        let address = try onNewThread { () -> UInt in
+            guard let p = CRYPTO_malloc(size, #fileID, #line) else { return 0 }
+            p.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
+            return UInt(bitPattern: p)
+        }
+        XCTAssertNotEqual(address, 0)
+        let (bytesAfterFree, reusedSame, hits) = try onNewThread { () -> (Int, Bool, UInt64) in
+            let before = COpenSSLShims_block_cache_thread_bytes()
+            CRYPTO_free(UnsafeMutableRawPointer(bitPattern: address), #fileID, #line)
+            let after = COpenSSLShims_block_cache_thread_bytes()
+            let hitsBefore = COpenSSLShims_block_cache_thread_hits()
+            let again = CRYPTO_malloc(size, #fileID, #line)
+            defer { CRYPTO_free(again, #fileID, #line) }
+            return (after - before, UInt(bitPattern: again) == address, COpenSSLShims_block_cache_thread_hits() - hitsBefore)
+        }
+        XCTAssertGreaterThan(bytesAfterFree, 0, "the freeing thread keeps the block")
+        XCTAssertTrue(reusedSame, "its next allocation of that size is the same block")
+        XCTAssertEqual(hits, 1)
+    }
 }
