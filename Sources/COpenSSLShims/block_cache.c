@@ -70,9 +70,10 @@ static void releaseThreadCache(void *unused) {
 // Blocks carry no header: malloc_usable_size tells a freed block's class, so each block costs what
 // malloc's own does. A block of usable size u goes to list (u + HEADER) / GRANULE, so it has at least
 // c * GRANULE - HEADER usable bytes; a request of n bytes looks in list ceil((n + HEADER) / GRANULE),
-// whose blocks have at least n. With glibc (usable = chunk - 8) a block freed from a request of n is
-// found again by the next request of n. (Classed by u / GRANULE, a block freed from 200 bytes, 200
-// usable, would have served only requests of at most 192: every size of 16k+1…16k+8 missed.)
+// whose blocks have at least n. With glibc (usable = chunk - 8) a block is found again by the next
+// request of as many bytes as it holds — and of the n it was made for, when malloc gave n its
+// smallest chunk, as it mostly does. (Classed by u / GRANULE, a block holding 200 bytes would have
+// served only requests of at most 192: every size of 16k+1…16k+8 missed blocks of its own size.)
 static inline size_t classOfRequest(size_t size) { return (size + HEADER + GRANULE - 1) / GRANULE; }
 static inline size_t classOfBlock(size_t usable) { return (usable + HEADER) / GRANULE; }
 static void *cacheMalloc(size_t size, const char *file, int line) {
@@ -147,3 +148,5 @@ size_t COpenSSLShims_block_cache_budget(void) { return CACHE_BUDGET; }
 unsigned long long COpenSSLShims_block_cache_thread_hits(void) { return threadHits; }
 
 size_t COpenSSLShims_block_cache_thread_bytes(void) { return cache.cachedBytes; }
+
+size_t COpenSSLShims_block_cache_block_bytes(void *block) { return malloc_usable_size(block); }

@@ -59,5 +59,7 @@ size_t COpenSSLShims_block_cache_budget(void);
 unsigned long long COpenSSLShims_block_cache_thread_hits(void);
 // Bytes of freed blocks the calling thread's cache holds.
 size_t COpenSSLShims_block_cache_thread_bytes(void);
+// The bytes a block holds (malloc_usable_size): what the cache files a freed block by.
+size_t COpenSSLShims_block_cache_block_bytes(void *block);
 
 #endif
