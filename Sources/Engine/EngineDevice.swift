@@ -72,10 +72,8 @@ final class EngineDevice: TLSConnectionDelegate {
     let targetIndex: Int
     /// The address of the connection opened last (one of the target's when they are re-resolved).
     private var address: SocketAddress
-    // Exclusivity of `state`, `link` and `exchange`: the worker's thread alone touches them, and
-    // every access is a plain load or store, or (`exchange`) an in-place call that never calls
-    // back into the device, so no access can begin while another is open — the runtime's
-    // dynamic check (~76 instructions a time, several per operation) is off.
+    // Exclusivity unchecked for `state`, `link` and `exchange` (see EventLoop's `Loop`): the worker's
+    // thread only; plain loads and stores, or (`exchange`) in-place calls that never call back here.
     @exclusivity(unchecked) private(set) var state = State.parked
     @exclusivity(unchecked) private var link: Link?
     /// The last session to offer for resumption (made with `sessionIdentity` as client certificate).

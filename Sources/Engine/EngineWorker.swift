@@ -44,8 +44,8 @@ final class EngineWorker {
     /// Issuing answers judged so far (`SignatureChecks` samples by this count).
     private var issuingAnswers = 0
     /// Serial numbers issued in this run, per issuer (duplicates are findings).
-    // Exclusivity: this worker's thread alone touches it, and `record` modifies it in place without
-    // calling out, so no access overlaps another; the dynamic check (one per issued certificate) is off.
+    // Exclusivity unchecked (see EventLoop's `Loop`): this worker's thread only; `record` modifies it
+    // in place without calling out.
     @exclusivity(unchecked) private(set) var serials = IssuedSerials()
     /// Client-side failures (not the server's doing), with the first one's text.
     private(set) var clientFailures = 0
@@ -189,7 +189,7 @@ final class EngineWorker {
         guard phase == .running else { return }
         phase = .draining
         closeSchedule()
-        tls.openAtStop = UInt64(devices.count(where: \.holdsConnection))
+        countOpenAtStop()
         for d in devices { d.stop() }
         guard active > 0 else { return }
         do {
@@ -322,10 +322,16 @@ final class EngineWorker {
         // moment of the stop, before any of them closed its connection.
         if isOpenModel {
             drain()
-        } else if phase == .running && tls.openAtStop == nil {
-            tls.openAtStop = UInt64(devices.count(where: \.holdsConnection))
+        } else if phase == .running {
+            countOpenAtStop()
         }
         return false
+    }
+
+    /// The connections open at the moment the run began to stop — its first stop (the operation
+    /// count, then perhaps the deadline or a signal): counted once, before any device closes.
+    private func countOpenAtStop() {
+        if tls.openAtStop == nil { tls.openAtStop = UInt64(devices.count(where: \.holdsConnection)) }
     }
 
     // MARK: what devices report

@@ -5,10 +5,8 @@
 /// Inlinable: each user runs it specialized for its element type (generic, a turn cost ~1,700
 /// instructions of metadata and witness calls, a few hundred per keep-alive operation).
 public final class ReadyList<Element> {
-    // Exclusivity: loop thread only; `append` and `runTurn` modify `pending` only in place (an
-    // append, a swap) and never while a handler runs, and `turn` is iterated from a copy, so no
-    // access overlaps another — the runtime's dynamic check (~76 instructions a time, three per
-    // keep-alive operation) is off.
+    // Exclusivity unchecked (see `Loop`): loop thread only; `append` and `runTurn` modify `pending`
+    // only in place (an append, a swap) and never while a handler runs; `turn` is iterated from a copy.
     @exclusivity(unchecked) @usableFromInline var pending: [Element] = []
     @exclusivity(unchecked) @usableFromInline var turn: [Element] = []
     @usableFromInline let idle: Idle

@@ -29,9 +29,8 @@ public final class TCPConnection: LoopHandle {
 
     /// Strong, so a per-connection handler lives as long as the connection; cleared after
     /// `connectionDidClose`.
-    // Exclusivity: the loop thread alone touches it, and every access is a plain load or store or
-    // an in-place call that never calls out (nothing can begin a second access while one is
-    // open), so the runtime's dynamic check (~76 instructions a time, several per exchange) is off.
+    // Exclusivity unchecked (see `Loop`): loop thread only, plain loads and stores (a call through
+    // it copies the reference first).
     @exclusivity(unchecked) public var delegate: (any TCPConnectionDelegate)?
     public private(set) var state: State = .idle
     /// When `connect` was called (accepted connections: when accepted), `uv_hrtime` ns.

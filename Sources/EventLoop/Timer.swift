@@ -9,9 +9,7 @@ public final class Timer: LoopHandle {
     public var handler: () -> Void
 
     private let timer: UnsafeMutablePointer<uv_timer_t>
-    // Exclusivity: the loop thread alone touches it, and every access is a plain load or store or
-    // an in-place call that never calls out (nothing can begin a second access while one is
-    // open), so the runtime's dynamic check (~76 instructions a time, several per exchange) is off.
+    // Exclusivity unchecked (see `Loop`): loop thread only, plain loads and stores.
     @exclusivity(unchecked) public private(set) var isClosing = false
 
     public init(loop: Loop, handler: @escaping () -> Void) throws(UVError) {

@@ -8,23 +8,22 @@ import EventLoop
 public final class TLSConnection {
     public let tcp: TCPConnection
     public let session: TLSSession
-    // Exclusivity: the loop thread alone touches it, and every access is a plain load or store or
-    // an in-place call that never calls out (nothing can begin a second access while one is
-    // open), so the runtime's dynamic check (~76 instructions a time, several per exchange) is off.
+    // Exclusivity unchecked (see `Loop`) for this and the flags below: loop thread only, plain loads
+    // and stores (a call through `delegate` copies the reference first).
     @exclusivity(unchecked) public var delegate: (any TLSConnectionDelegate)?
     /// `uv_hrtime` when the handshake finished (0 until then).
     public private(set) var handshakeDoneNs: UInt64 = 0
-    @exclusivity(unchecked) public private(set) var isClosed = false  // as `delegate`
+    @exclusivity(unchecked) public private(set) var isClosed = false
     /// Ciphertext bytes read from the peer, and the first of them (nil before any): a server tells
     /// a silent client and one that never spoke TLS from a failed handshake.
     public private(set) var receivedBytes = 0
     public private(set) var firstReceivedByte: UInt8?
 
     private var pendingPlaintext: [UInt8] = []
-    @exclusivity(unchecked) private var failed = false  // as `delegate`
+    @exclusivity(unchecked) private var failed = false
     /// While the handshake-done delegate runs: writes leave their records in the session, and one flush
     /// afterwards sends the last handshake flight and the first request in one TCP write.
-    @exclusivity(unchecked) private var corked = false  // as `delegate`
+    @exclusivity(unchecked) private var corked = false
 
     public var connectStartNs: UInt64 { tcp.connectStartNs }
     public var connectedNs: UInt64 { tcp.connectedNs }

@@ -21,9 +21,7 @@ public final class TLSSession {
     /// Client: the newest session the server gave us (for resumption), when resumption is on.
     public internal(set) var resumableSession: TLSResumableSession?
 
-    // Exclusivity: one thread alone touches it, and every access is a plain load or store or
-    // an in-place call that never calls out (nothing can begin a second access while one is
-    // open), so the runtime's dynamic check (~76 instructions a time, several per exchange) is off.
+    // Exclusivity unchecked (see EventLoop's `Loop`): the session's thread only, plain loads and stores.
     @exclusivity(unchecked) public private(set) var isHandshakeComplete = false
     /// Set once a step failed: the session must then not be resumed.
     public private(set) var hasFailed = false

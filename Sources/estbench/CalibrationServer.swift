@@ -48,19 +48,15 @@ struct CalibrationServer {
     var enrollURL: String { url + "/.well-known/est/simpleenroll" }
 
     /// The server's CPU time so far, ns.
-    func cpuNs() throws -> UInt64 {
-        guard let ns = child.cpuNs() else {
-            throw CLIError.failed("estbench serve (pid \(child.pid)) is gone: \(CalibrationClients.tail(output))")
-        }
-        return ns
-    }
+    func cpuNs() throws -> UInt64 { try alive(child.cpuNs()) }
 
     /// The kernel's part of the server's CPU time so far, ns (to the clock tick).
-    func systemNs() throws -> UInt64 {
-        guard let ns = child.systemCPUNs() else {
-            throw CLIError.failed("estbench serve (pid \(child.pid)) is gone: \(CalibrationClients.tail(output))")
-        }
-        return ns
+    func systemNs() throws -> UInt64 { try alive(child.systemCPUNs()) }
+
+    /// A reading of the server process, which is nil only once it is gone.
+    private func alive(_ reading: UInt64?) throws -> UInt64 {
+        guard let reading else { throw CLIError.failed("estbench serve (pid \(child.pid)) is gone: \(CalibrationClients.tail(output))") }
+        return reading
     }
 
     /// SIGTERM and wait (at most 30 s).

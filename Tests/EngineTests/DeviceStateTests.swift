@@ -83,32 +83,24 @@ final class DeviceStateTests: XCTestCase {
     /// while they think.
     func testConnectionsOpenAtTheStopAreCounted() throws {
         let server = try EngineFixture()
-        let held = try server.run("""
-        devices: {count: 5}
-        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
-        connection: {keepAlive: true}
-        load: {closed: {devices: 5}}
-        stop: {durationSeconds: 1}
-        """)
+        /// Five devices fetching cacerts (thinking ten minutes after each when `thinks`) until `stop`.
+        func fiveDevices(_ connection: String, thinks: Bool = true, stop: String) throws -> EngineFixture.Run {
+            try server.run("""
+            devices: {count: 5}
+            lifecycle: [{op: cacerts\(thinks ? ", thinkTimeMs: 600000" : "")}]
+            connection: {\(connection)}
+            load: {closed: {devices: 5}}
+            stop: {\(stop)}
+            """)
+        }
+        let held = try fiveDevices("keepAlive: true", stop: "durationSeconds: 1")
         XCTAssertEqual(held.counters("cacerts"), ["2xx": 5])
         XCTAssertEqual(held.outcome.tls.openAtStop, 5)
-        let closed = try server.run("""
-        devices: {count: 5}
-        lifecycle: [{op: cacerts, thinkTimeMs: 600000}]
-        connection: {newPerOperation: true}
-        load: {closed: {devices: 5}}
-        stop: {durationSeconds: 1}
-        """)
+        let closed = try fiveDevices("newPerOperation: true", stop: "durationSeconds: 1")
         XCTAssertEqual(closed.counters("cacerts"), ["2xx": 5])
         XCTAssertEqual(closed.outcome.tls.openAtStop, 0)
         // Stopped by its operation count: counted when the first device is refused, before any closed.
-        let counted = try server.run("""
-        devices: {count: 5}
-        lifecycle: [{op: cacerts}]
-        connection: {keepAlive: true}
-        load: {closed: {devices: 5}}
-        stop: {operations: 50}
-        """)
+        let counted = try fiveDevices("keepAlive: true", thinks: false, stop: "operations: 50")
         XCTAssertEqual(counted.counters("cacerts"), ["2xx": 50])
         XCTAssertEqual(counted.outcome.tls.openAtStop, 5)
     }
